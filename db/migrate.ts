@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mysql from 'mysql2/promise';
+import { drizzle } from 'drizzle-orm/mysql2';
+import { migrate } from 'drizzle-orm/mysql2/migrator';
+
+const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** Splits mysql://user:pw@host:port/db into the server URL and the database name. */
+export function parseDatabaseUrl(url: string): { serverUrl: string; database: string } {
+  const u = new URL(url);
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_$]+$/.test(database)) {
+    throw new Error(`DATABASE_URL must name a database (letters, digits, _), got "${database}".`);
+  }
+  u.pathname = '/';
+  return { serverUrl: u.toString(), database };
+}
+
+/**
+ * Creates the database when missing and applies the committed migrations. Safe to run from
+ * several processes at once: a named lock (GET_LOCK) serialises them, and the migrator skips
+ * what is applied, so a second run changes nothing.
+ */
+export async function prepareDatabase(url: string, folder = migrationsFolder): Promise<void> {
+  const { serverUrl, database } = parseDatabaseUrl(url);
+  const server = await mysql.createConnection({ uri: serverUrl, timezone: 'Z', connectTimeout: 10_000 });
+  try {
+    await server.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await server.end();
+  }
+  const conn = await mysql.createConnection({ uri: url, timezone: 'Z', multipleStatements: false, connectTimeout: 10_000 });
+  const lock = `cronboard_migrate_${database}`;
+  try {
+    const [rows] = await conn.query('SELECT GET_LOCK(?, 60) AS got', [lock]);
+    if ((rows as Array<{ got: number }>)[0]?.got !== 1) {
+      throw new Error(`Timed out waiting for another process to finish migrating ${database}.`);
+    }
+    await migrate(drizzle(conn), { migrationsFolder: folder });
+  } finally {
+    await conn.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => {});
+    await conn.end();
+  }
+}
+
+/** Drops a database (tests only). */
+export async function dropDatabase(url: string): Promise<void> {
+  const { serverUrl, database } = parseDatabaseUrl(url);
+  const server = await mysql.createConnection({ uri: serverUrl });
+  try {
+    await server.query(`DROP DATABASE IF EXISTS \`${database}\``);
+  } finally {
+    await server.end();
+  }
+}

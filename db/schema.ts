@@ -1,0 +1,106 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  datetime,
+  index,
+  int,
+  json,
+  mediumtext,
+  mysqlEnum,
+  mysqlTable,
+  text,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/mysql-core';
+import { EXECUTION_STATUSES, JOB_STATES } from '../lib/schemas';
+import type { StoredJobOptions, StoredTrigger } from '../lib/types';
+
+/** Every DATETIME is UTC with millisecond precision (the pool uses timezone 'Z'). */
+const instant = (name: string) => datetime(name, { mode: 'date', fsp: 3 });
+const now3 = sql`CURRENT_TIMESTAMP(3)`;
+
+export const jobs = mysqlTable(
+  'jobs',
+  {
+    id: varchar('id', { length: 191 }).primaryKey(),
+    name: varchar('name', { length: 200 }).notNull(),
+    description: text('description'),
+    task: varchar('task', { length: 100 }).notNull(),
+    args: json('args').$type<Record<string, unknown>>().notNull(),
+    trigger: json('trigger').$type<StoredTrigger>().notNull(),
+    state: mysqlEnum('state', JOB_STATES).notNull().default('active'),
+    nextRunAt: instant('next_run_at'),
+    options: json('options').$type<StoredJobOptions>().notNull(),
+    source: mysqlEnum('source', ['code', 'user']).notNull().default('user'),
+    version: int('version').notNull().default(1),
+    lastRunAt: instant('last_run_at'),
+    lastStatus: mysqlEnum('last_status', EXECUTION_STATUSES),
+    lastExecutionId: bigint('last_execution_id', { mode: 'number', unsigned: true }),
+    createdAt: instant('created_at').notNull().default(now3),
+    updatedAt: instant('updated_at').notNull().default(now3),
+  },
+  (t) => [
+    index('jobs_state_next_run_idx').on(t.state, t.nextRunAt),
+    index('jobs_next_run_idx').on(t.nextRunAt),
+    index('jobs_name_idx').on(t.name),
+    index('jobs_task_idx').on(t.task),
+    index('jobs_updated_idx').on(t.updatedAt),
+    index('jobs_last_run_idx').on(t.lastRunAt),
+  ],
+);
+
+export const jobExecutions = mysqlTable(
+  'job_executions',
+  {
+    id: bigint('id', { mode: 'number', unsigned: true }).autoincrement().primaryKey(),
+    jobId: varchar('job_id', { length: 191 })
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
+    /** The instant the trigger gave (for a run-now, the instant it was asked for). */
+    scheduledFor: instant('scheduled_for').notNull(),
+    attempt: int('attempt').notNull().default(1),
+    kind: mysqlEnum('kind', ['scheduled', 'manual']).notNull().default('scheduled'),
+    status: mysqlEnum('status', EXECUTION_STATUSES).notNull(),
+    startedAt: instant('started_at'),
+    finishedAt: instant('finished_at'),
+    durationMs: int('duration_ms'),
+    error: text('error'),
+    stack: text('stack'),
+    log: mediumtext('log'),
+    result: text('result'),
+    /** For a `missed` row: how many fires it stands for, and the last of them. */
+    missedCount: int('missed_count'),
+    missedUntil: instant('missed_until'),
+    instance: varchar('instance', { length: 100 }),
+  },
+  (t) => [
+    // The fire key: an INSERT that collides here lost the race for this fire.
+    uniqueIndex('job_executions_fire_uq').on(t.jobId, t.scheduledFor, t.attempt),
+    index('job_executions_job_id_idx').on(t.jobId, t.id),
+    index('job_executions_status_sched_idx').on(t.status, t.scheduledFor),
+    index('job_executions_sched_idx').on(t.scheduledFor),
+  ],
+);
+
+export const schedulerInstances = mysqlTable(
+  'scheduler_instances',
+  {
+    id: varchar('id', { length: 100 }).primaryKey(),
+    host: varchar('host', { length: 255 }).notNull(),
+    pid: int('pid').notNull(),
+    startedAt: instant('started_at').notNull(),
+    lastSeenAt: instant('last_seen_at').notNull(),
+  },
+  (t) => [index('scheduler_instances_seen_idx').on(t.lastSeenAt)],
+);
+
+/** Small key/value store: the admin password hash and the session signing secret. */
+export const settings = mysqlTable('settings', {
+  key: varchar('key', { length: 64 }).primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: instant('updated_at').notNull().default(now3),
+});
+
+export type JobRow = typeof jobs.$inferSelect;
+export type ExecutionRow = typeof jobExecutions.$inferSelect;
+export type InstanceRow = typeof schedulerInstances.$inferSelect;
