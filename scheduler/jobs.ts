@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, like, or, sql, type SQL } from 'drizzle-orm';
+import { dbErrorCode } from '../db/client';
+import { jobExecutions, jobs, type JobRow } from '../db/schema';
+import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
+import {
+  jobInputSchema,
+  jobPatchSchema,
+  listJobsQuerySchema,
+  triggerPreviewSchema,
+  type JobOptionsInput,
+  type JobSort,
+} from '../lib/schemas';
+import { DEFAULT_JOB_OPTIONS, type Job, type Page, type StoredJobOptions } from '../lib/types';
+import type { SchedulerContext } from './context';
+import { toJob } from './serialize';
+import { getTask } from './tasks';
+import { describeTrigger, nextFireTime, resolveTrigger, upcomingFires, type StoredTriggerWithAnchor } from './triggers';
+import { parseInput, validateTaskArgs } from './validate';
+
+/** Job services: every mutation the pages, the API and code-declared jobs make goes through here. */
+
+function resolveOptions(input: JobOptionsInput | undefined, base: StoredJobOptions = DEFAULT_JOB_OPTIONS): StoredJobOptions {
+  return {
+    maxInstances: input?.maxInstances ?? base.maxInstances,
+    coalesce: input?.coalesce ?? base.coalesce,
+    misfireGraceMs: input?.misfireGraceMs ?? base.misfireGraceMs,
+    timeoutMs: input?.timeoutMs === undefined ? base.timeoutMs : input.timeoutMs,
+    retries: input?.retries === undefined ? base.retries : input.retries,
+  };
+}
+
+async function findRow(ctx: SchedulerContext, id: string): Promise<JobRow | undefined> {
+  const [row] = await ctx.db.select().from(jobs).where(eq(jobs.id, id)).limit(1);
+  return row;
+}
+
+async function requireRow(ctx: SchedulerContext, id: string): Promise<JobRow> {
+  const row = await findRow(ctx, id);
+  if (!row) throw new NotFoundError(`No job with id "${id}".`);
+  return row;
+}
+
+/** The first fire after now, and the state that goes with it. */
+function schedule(trigger: StoredTriggerWithAnchor, paused: boolean, now: Date) {
+  const next = nextFireTime(trigger, now);
+  if (paused) return { state: 'paused' as const, nextRunAt: null };
+  if (!next) return { state: 'completed' as const, nextRunAt: null };
+  return { state: 'active' as const, nextRunAt: next };
+}
+
+/** GET /api/jobs/{id}. */
+export async function getJob(ctx: SchedulerContext, id: string): Promise<Job> {
+  return toJob(await requireRow(ctx, id));
+}
+
+/** POST /api/jobs: validates everything, then writes one row. 409 when the id exists (unless replaceExisting). */
+export async function createJob(ctx: SchedulerContext, input: unknown, source: 'user' | 'code' = 'user'): Promise<Job> {
+  const data = parseInput(jobInputSchema, input, 'job');
+  const args = validateTaskArgs(data.task, data.args);
+  const now = ctx.now();
+  const trigger = resolveTrigger(data.trigger, ctx.defaultTimezone, now);
+  const id = data.id ?? `job-${randomUUID().slice(0, 8)}`;
+  const { state, nextRunAt } = schedule(trigger, data.paused ?? false, now);
+  const row = {
+    id,
+    name: data.name || getTask(data.task)!.title,
+    description: data.description ?? null,
+    task: data.task,
+    args,
+    trigger,
+    state,
+    nextRunAt,
+    options: resolveOptions(data.options),
+    source,
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    await ctx.db.insert(jobs).values({ ...row, version: 1 });
+  } catch (err) {
+    if (dbErrorCode(err) !== 'ER_DUP_ENTRY') throw err;
+    if (!data.replaceExisting) {
+      throw new ConflictError(`A job with id "${id}" exists already. Choose another id, or send "replaceExisting": true to overwrite it.`);
+    }
+    const { createdAt: _keep, ...replacement } = row;
+    await ctx.db
+      .update(jobs)
+      .set({ ...replacement, version: sql`${jobs.version} + 1` })
+      .where(eq(jobs.id, id));
+  }
+  ctx.notify();
+  return getJob(ctx, id);
+}
+
+/** PATCH /api/jobs/{id}: any part of the input; a stale `version` is a 409. The schedule takes effect at once. */
+export async function updateJob(ctx: SchedulerContext, id: string, input: unknown): Promise<Job> {
+  const patch = parseInput(jobPatchSchema, input, 'change');
+  const row = await requireRow(ctx, id);
+  if (patch.version !== undefined && patch.version !== row.version) {
+    throw new ConflictError(
+      `Job "${id}" was changed by someone else (version ${row.version}, you edited version ${patch.version}). Reload it and apply your change again.`,
+    );
+  }
+  const task = patch.task ?? row.task;
+  const taskOrArgsChanged = patch.task !== undefined || patch.args !== undefined;
+  const args = taskOrArgsChanged ? validateTaskArgs(task, patch.args ?? row.args) : row.args;
+  const now = ctx.now();
+  const trigger = patch.trigger ? resolveTrigger(patch.trigger, ctx.defaultTimezone, now) : row.trigger;
+  const paused = patch.paused ?? row.state === 'paused';
+  // Re-plan when the schedule or the paused flag changed; otherwise keep the planned fire.
+  const replan = patch.trigger !== undefined || paused !== (row.state === 'paused');
+  const planned = replan ? schedule(trigger, paused, now) : { state: row.state, nextRunAt: row.nextRunAt };
+  const result = await ctx.db
+    .update(jobs)
+    .set({
+      name: patch.name !== undefined ? patch.name || row.name : row.name,
+      description: patch.description !== undefined ? patch.description : row.description,
+      task,
+      args,
+      trigger,
+      options: resolveOptions(patch.options, row.options),
+      state: planned.state,
+      nextRunAt: planned.nextRunAt,
+      version: row.version + 1,
+      updatedAt: now,
+    })
+    .where(and(eq(jobs.id, id), eq(jobs.version, row.version)));
+  if (result[0].affectedRows !== 1) {
+    throw new ConflictError(`Job "${id}" changed while you were saving. Reload it and apply your change again.`);
+  }
+  ctx.notify();
+  return getJob(ctx, id);
+}
+
+/** DELETE /api/jobs/{id}: the job and its history. */
+export async function deleteJob(ctx: SchedulerContext, id: string): Promise<void> {
+  const result = await ctx.db.delete(jobs).where(eq(jobs.id, id));
+  if (result[0].affectedRows !== 1) throw new NotFoundError(`No job with id "${id}".`);
+  ctx.notify();
+}
+
+/** POST /api/jobs/{id}/pause. Pausing a paused or completed job changes nothing. */
+export async function pauseJob(ctx: SchedulerContext, id: string): Promise<Job> {
+  const row = await requireRow(ctx, id);
+  if (row.state !== 'active') return toJob(row);
+  return updateJob(ctx, id, { paused: true });
+}
+
+/** POST /api/jobs/{id}/resume: plans the next fire from now. A completed job has nothing to resume. */
+export async function resumeJob(ctx: SchedulerContext, id: string): Promise<Job> {
+  const row = await requireRow(ctx, id);
+  if (row.state === 'active') return toJob(row);
+  if (!nextFireTime(row.trigger, ctx.now())) {
+    throw new ConflictError(`Job "${id}" has no fires left (its trigger ended). Edit its trigger to schedule it again.`);
+  }
+  return updateJob(ctx, id, { paused: false });
+}
+
+/**
+ * POST /api/jobs/{id}/run: queues a run now, whatever the job's state, without moving its cadence.
+ * Any engine sharing the database picks it up (within about a second; at once in this process).
+ */
+export async function runJobNow(ctx: SchedulerContext, id: string): Promise<{ executionId: number }> {
+  await requireRow(ctx, id);
+  const base = ctx.now().getTime();
+  for (let bump = 0; bump < 50; bump++) {
+    try {
+      const [res] = await ctx.db.insert(jobExecutions).values({
+        jobId: id,
+        scheduledFor: new Date(base + bump),
+        attempt: 1,
+        kind: 'manual',
+        status: 'queued',
+      });
+      ctx.notify();
+      return { executionId: Number(res.insertId) };
+    } catch (err) {
+      const code = dbErrorCode(err);
+      if (code === 'ER_NO_REFERENCED_ROW_2' || code === 'ER_NO_REFERENCED_ROW') throw new NotFoundError(`No job with id "${id}".`);
+      if (code !== 'ER_DUP_ENTRY') throw err;
+    }
+  }
+  throw new ConflictError(`Too many runs of "${id}" requested at once; try again.`);
+}
+
+const SORTS: Record<JobSort, SQL[]> = {
+  nextRunAt: [sql`${jobs.nextRunAt} IS NULL`, asc(jobs.nextRunAt), asc(jobs.id)],
+  '-nextRunAt': [sql`${jobs.nextRunAt} IS NULL`, desc(jobs.nextRunAt), asc(jobs.id)],
+  name: [asc(jobs.name), asc(jobs.id)],
+  '-name': [desc(jobs.name), asc(jobs.id)],
+  updatedAt: [asc(jobs.updatedAt), asc(jobs.id)],
+  '-updatedAt': [desc(jobs.updatedAt), asc(jobs.id)],
+  createdAt: [asc(jobs.createdAt), asc(jobs.id)],
+  '-createdAt': [desc(jobs.createdAt), asc(jobs.id)],
+  lastRunAt: [sql`${jobs.lastRunAt} IS NULL`, asc(jobs.lastRunAt), asc(jobs.id)],
+  '-lastRunAt': [sql`${jobs.lastRunAt} IS NULL`, desc(jobs.lastRunAt), asc(jobs.id)],
+};
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** GET /api/jobs: filter, search, sort and paginate in the database. */
+export async function listJobs(ctx: SchedulerContext, query: unknown): Promise<Page<Job>> {
+  const q = parseInput(listJobsQuerySchema, query, 'query');
+  const page = q.page ?? 1;
+  const pageSize = q.pageSize ?? 20;
+  const filters: SQL[] = [];
+  if (q.state) filters.push(eq(jobs.state, q.state));
+  if (q.task) filters.push(eq(jobs.task, q.task));
+  if (q.q) {
+    const pattern = `%${escapeLike(q.q)}%`;
+    filters.push(or(like(jobs.name, pattern), like(jobs.id, pattern))!);
+  }
+  const where = filters.length ? and(...filters) : undefined;
+  const [rows, [{ total }]] = await Promise.all([
+    ctx.db
+      .select()
+      .from(jobs)
+      .where(where)
+      .orderBy(...SORTS[q.sort ?? 'nextRunAt'])
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    ctx.db.select({ total: sql<number>`COUNT(*)` }).from(jobs).where(where),
+  ]);
+  return { items: rows.map(toJob), total: Number(total), page, pageSize };
+}
+
+/** POST /api/triggers/preview: the next runs (strictly after `from`, default now) and the schedule in words. */
+export function previewTrigger(ctx: SchedulerContext, input: unknown): { runs: string[]; description: string } {
+  const data = parseInput(triggerPreviewSchema, input, 'trigger');
+  const from = data.from ? new Date(data.from) : ctx.now();
+  const trigger = resolveTrigger(data.trigger, ctx.defaultTimezone, from);
+  const runs = upcomingFires(trigger, data.count ?? 5, from).map((d) => d.toISOString());
+  return { runs, description: describeTrigger(trigger) };
+}
+
+/** Next `count` fires of a stored job (for its page). */
+export function upcomingRuns(job: Job, count: number, from: Date): string[] {
+  if (job.state !== 'active' || !job.nextRunAt) return [];
+  const first = new Date(job.nextRunAt);
+  return [first, ...upcomingFires(job.trigger, count - 1, first)].map((d) => d.toISOString());
+}
+
+/** Throws a 400 when `id` cannot be a job id (used by route handlers before touching the database). */
+export function assertJobId(id: string): void {
+  if (!id || id.length > 191) throw new ValidationError('Invalid job id.', { id: ['A job id is 1 to 191 characters.'] });
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { defineTask } from '../task';
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
+
+export const httpRequest = defineTask({
+  name: 'http.request',
+  title: 'HTTP request',
+  description: 'Sends an HTTP request and fails unless the response has the expected status.',
+  args: z.strictObject({
+    method: z.enum(METHODS).describe('HTTP method.'),
+    url: z
+      .url({ protocol: /^https?$/, message: 'Enter an http:// or https:// URL.' })
+      .max(2000)
+      .describe('Where to send the request.'),
+    headers: z.record(z.string(), z.string().max(8000)).optional().describe('Request headers.'),
+    body: z.string().max(1_000_000).optional().describe('Request body (sent as is).'),
+    expectStatus: z.number().int().min(100).max(599).optional().describe('Expected status (default: any 2xx).'),
+    timeoutMs: z.number().int().min(1).max(3_600_000).optional().describe('Give up after this many ms (default 30000).'),
+  }),
+  async run(args, ctx) {
+    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(args.timeoutMs ?? 30_000)]);
+    const started = Date.now();
+    const res = await fetch(args.url, {
+      method: args.method,
+      headers: args.headers,
+      body: args.method === 'GET' || args.method === 'HEAD' ? undefined : args.body,
+      signal,
+      redirect: 'follow',
+    });
+    const text = args.method === 'HEAD' ? '' : await res.text();
+    ctx.log.info(`${args.method} ${args.url} -> ${res.status} in ${Date.now() - started} ms`);
+    const ok = args.expectStatus ? res.status === args.expectStatus : res.ok;
+    if (!ok) {
+      const wanted = args.expectStatus ?? '2xx';
+      throw new Error(`Expected status ${wanted}, got ${res.status}. Body: ${text.slice(0, 500)}`);
+    }
+    return { status: res.status, body: text.slice(0, 1000) };
+  },
+});

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import type { TaskInfo } from '../../lib/types';
+import type { TaskDefinition } from '../task';
+import { httpRequest } from './http-request';
+import { logMessage } from './log-message';
+import { utilSleep } from './util-sleep';
+
+/** The registry: every task a job can run. Add yours here. */
+const ALL: TaskDefinition[] = [logMessage, utilSleep, httpRequest];
+
+const byName = new Map(ALL.map((t) => [t.name, t]));
+
+/** The task called `name`, or undefined. */
+export function getTask(name: string): TaskDefinition | undefined {
+  return byName.get(name);
+}
+
+/** All tasks with their argument schemas as JSON Schema, for the form and GET /api/tasks. */
+export function listTasks(): TaskInfo[] {
+  return ALL.map((t) => ({
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    argsSchema: z.toJSONSchema(t.args, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+  }));
+}
