@@ -110,7 +110,8 @@ export async function updateJob(ctx: SchedulerContext, id: string, input: unknow
   const paused = patch.paused ?? row.state === 'paused';
   // Re-plan when the schedule or the paused flag changed; otherwise keep the planned fire.
   const replan = patch.trigger !== undefined || paused !== (row.state === 'paused');
-  const planned = replan ? schedule(trigger, paused, now) : { state: row.state, nextRunAt: row.nextRunAt };
+  // Without a re-plan, state and next_run_at are left alone: the engine may have advanced them meanwhile.
+  const planned = replan ? schedule(trigger, paused, now) : {};
   const result = await ctx.db
     .update(jobs)
     .set({
@@ -120,8 +121,7 @@ export async function updateJob(ctx: SchedulerContext, id: string, input: unknow
       args,
       trigger,
       options: resolveOptions(patch.options, row.options),
-      state: planned.state,
-      nextRunAt: planned.nextRunAt,
+      ...planned,
       version: row.version + 1,
       updatedAt: now,
     })

@@ -1,0 +1,22 @@
+import 'server-only';
+import { DomainError, coerceError } from '@/lib/errors';
+import type { ActionResult } from '@/lib/action-result';
+import { isSignedIn } from './auth';
+
+/**
+ * Runs a server action body: checks the session, maps domain errors to the ActionResult shape
+ * and hides internals of unexpected ones (logged on the server).
+ */
+export async function runAction<T>(body: () => Promise<T>): Promise<ActionResult<T>> {
+  if (!(await isSignedIn())) return { ok: false, error: 'Your session has ended. Sign in again.', status: 401 };
+  try {
+    return { ok: true, data: await body() };
+  } catch (err) {
+    if (err instanceof DomainError) {
+      const fieldErrors = 'fieldErrors' in err ? (err.fieldErrors as Record<string, string[]>) : undefined;
+      return { ok: false, error: err.message, fieldErrors, status: err.status };
+    }
+    console.error('[cronboard] server action failed:', coerceError(err));
+    return { ok: false, error: 'Something went wrong on the server. The error was logged; try again.', status: 500 };
+  }
+}

@@ -1,0 +1,220 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { JobRow } from '../db/schema';
+import { coerceError } from '../lib/errors';
+import { claimFire, claimQueued, dueJobs, earliestFire, markInterrupted, queuedRuns } from './claim';
+import { onJobsChanged, type SchedulerContext } from './context';
+import { consoleLogger, type EngineLogger } from './log';
+import { heartbeat, recoverDeadInstances, removeHeartbeat } from './recovery';
+import { RunAborted, noteLastRun, recordOutcome, runTask, type Outcome } from './run';
+
+export interface EngineOptions {
+  ctx: SchedulerContext;
+  /** Name in heartbeats and execution rows. Default "<host>:<pid>:<random>". */
+  instanceId?: string;
+  /** Longest sleep between database reads, so other instances' edits are seen. Default 1000 ms. */
+  pollMs?: number;
+  /** Most due jobs claimed per loop turn. Default 200. */
+  batchSize?: number;
+  /** Heartbeat period. Default 5000 ms; an instance is dead after 3 missed beats. */
+  heartbeatMs?: number;
+  /** How long stop() lets running work finish before marking it interrupted. Default 10 000 ms. */
+  shutdownGraceMs?: number;
+  logger?: EngineLogger;
+}
+
+interface Running {
+  executionId: number;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * The scheduler loop. The database is the source of truth; timers only wake the loop. Each turn
+ * it claims run-now requests and due fires, starts their tasks without waiting for them, then
+ * sleeps until the earliest planned fire (at most pollMs) or until a local change wakes it.
+ */
+export class Engine {
+  readonly instanceId: string;
+  private readonly ctx: SchedulerContext;
+  private readonly pollMs: number;
+  private readonly batchSize: number;
+  private readonly heartbeatMs: number;
+  private readonly shutdownGraceMs: number;
+  private readonly log: EngineLogger;
+  private readonly startedAt: Date;
+  private readonly running = new Map<number, Running>();
+  private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
+  private loopDone: Promise<void> | null = null;
+  private stopPromise: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private wakePending = false;
+  private lastBeat = 0;
+  private failures = 0;
+
+  constructor(options: EngineOptions) {
+    this.ctx = options.ctx;
+    this.instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.pollMs = options.pollMs ?? 1000;
+    this.batchSize = options.batchSize ?? 200;
+    this.heartbeatMs = options.heartbeatMs ?? 5000;
+    this.shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
+    this.log = options.logger ?? consoleLogger;
+    this.startedAt = this.ctx.now();
+  }
+
+  /** Starts the loop; calling it again does nothing. */
+  start(): void {
+    if (this.state !== 'idle') return;
+    this.state = 'running';
+    this.unsubscribe = onJobsChanged(() => this.wake());
+    this.loopDone = this.loop();
+    this.log.info(`scheduler ${this.instanceId} started`);
+  }
+
+  /** Wakes the loop now (after a local change). */
+  wake(): void {
+    if (this.wakeUp) this.wakeUp();
+    else this.wakePending = true;
+  }
+
+  /** Number of runs in progress in this process. */
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  /**
+   * Stops claiming, lets running work finish within the grace period, then aborts it and marks
+   * it interrupted, and removes the heartbeat. Idempotent: a second call gets the same promise.
+   */
+  stop(): Promise<void> {
+    this.stopPromise ??= this.shutdown();
+    return this.stopPromise;
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.state === 'idle') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    this.unsubscribe?.();
+    this.wake();
+    await this.loopDone;
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, this.shutdownGraceMs).unref());
+    await Promise.race([Promise.all([...this.running.values()].map((r) => r.done)), grace]);
+    const left = [...this.running.values()];
+    for (const r of left) r.controller.abort(new RunAborted('shutdown', `Interrupted: scheduler ${this.instanceId} shut down before the run finished.`));
+    await Promise.race([Promise.all(left.map((r) => r.done)), new Promise((r) => setTimeout(r, 2000).unref())]);
+    try {
+      await markInterrupted(this.ctx.db, [...this.running.keys()], this.ctx.now(), `Interrupted: scheduler ${this.instanceId} shut down.`);
+      await removeHeartbeat(this.ctx.db, this.instanceId);
+    } catch (err) {
+      this.log.warn('could not record the shutdown in the database', err);
+    }
+    this.state = 'stopped';
+    this.log.info(`scheduler ${this.instanceId} stopped`);
+  }
+
+  private async loop(): Promise<void> {
+    while (this.state === 'running') {
+      let waitMs = this.pollMs;
+      try {
+        waitMs = await this.turn();
+        if (this.failures > 0) this.log.info(`database reachable again after ${this.failures} failed attempt(s)`);
+        this.failures = 0;
+      } catch (err) {
+        this.failures++;
+        // Back off with jitter: 0.5 s, 1 s, 2 s ... capped at 15 s. The loop never dies.
+        waitMs = Math.min(15_000, 500 * 2 ** Math.min(this.failures - 1, 5)) * (0.75 + Math.random() * 0.5);
+        this.log.error(`scheduler loop failed (attempt ${this.failures}); retrying in ${Math.round(waitMs)} ms: ${coerceError(err).message}`);
+      }
+      if (this.state !== 'running') break;
+      await this.sleep(waitMs);
+    }
+  }
+
+  /** One pass: heartbeat, recovery, run-now requests, due fires. Returns how long to sleep. */
+  private async turn(): Promise<number> {
+    const db = this.ctx.db;
+    const now = this.ctx.now();
+    if (now.getTime() - this.lastBeat >= this.heartbeatMs) {
+      await heartbeat(db, { id: this.instanceId, host: hostname(), pid: process.pid, startedAt: this.startedAt }, now);
+      const recovered = await recoverDeadInstances(db, now, this.heartbeatMs * 3);
+      if (recovered) this.log.warn(`marked ${recovered} execution(s) of dead instances interrupted`);
+      this.lastBeat = now.getTime();
+    }
+    for (const q of await queuedRuns(db, this.batchSize)) {
+      if (this.state !== 'running') return 0;
+      const job = await claimQueued(db, q.id, q.jobId, this.ctx.now(), this.instanceId);
+      if (job) this.execute(job, q.id, this.ctx.now(), 1);
+    }
+    let due: JobRow[];
+    do {
+      due = await dueJobs(db, this.ctx.now(), this.batchSize);
+      for (const job of due) {
+        if (this.state !== 'running') return 0;
+        const claim = await claimFire(db, job, this.ctx.now(), this.instanceId);
+        if (!claim) continue;
+        if (claim.kind === 'run') this.execute(job, claim.executionId, claim.scheduledFor, claim.attempt);
+        else await noteLastRun(db, job.id, claim.executionId, claim.kind, this.ctx.now());
+      }
+    } while (due.length === this.batchSize && this.state === 'running');
+    const earliest = await earliestFire(db);
+    const untilNext = earliest ? earliest.getTime() - this.ctx.now().getTime() : this.pollMs;
+    return Math.max(0, Math.min(this.pollMs, untilNext));
+  }
+
+  /** Starts a run in the background and records its outcome. */
+  private execute(job: JobRow, executionId: number, scheduledFor: Date, attempt: number): void {
+    const controller = new AbortController();
+    const timeoutMs = job.options.timeoutMs;
+    const timer = timeoutMs
+      ? setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs)
+      : null;
+    const startedAt = this.ctx.now();
+    const done = runTask(job, { id: executionId, scheduledFor, attempt, startedAt }, controller.signal, this.ctx.now)
+      .then((outcome) => this.record(job.id, executionId, outcome))
+      .finally(() => {
+        if (timer) clearTimeout(timer);
+        this.running.delete(executionId);
+      });
+    this.running.set(executionId, { executionId, controller, done });
+  }
+
+  /** Records an outcome, retrying through a database outage (the row stays `running` meanwhile). */
+  private async record(jobId: string, executionId: number, outcome: Outcome): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await recordOutcome(this.ctx.db, jobId, executionId, outcome);
+        return;
+      } catch (err) {
+        if (attempt >= 8) {
+          this.log.error(`could not record execution ${executionId} after ${attempt} attempts; recovery will mark it`, err);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      const wake = () => {
+        this.wakeUp = null;
+        done();
+      };
+      this.wakeUp = wake;
+    });
+  }
+}

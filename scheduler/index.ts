@@ -1,0 +1,61 @@
+import { connect } from '../db/client';
+import { prepareDatabase } from '../db/migrate';
+import { env } from '../lib/env';
+import { ensureCredentials } from './auth';
+import { appContext } from './context';
+import { Engine } from './engine';
+import { consoleLogger } from './log';
+
+/**
+ * The process's scheduler: one per process, kept on globalThis so Next's separate module copies
+ * and dev hot reload never start a second one.
+ */
+const g = globalThis as unknown as { __cronboardScheduler?: Promise<Engine | null>; __cronboardSignals?: boolean };
+
+/** Creates the database if missing, migrates it, and makes sure the dashboard has credentials (printing a generated password once). */
+export async function prepare(options: { credentials?: boolean } = {}): Promise<void> {
+  const e = env();
+  await prepareDatabase(e.DATABASE_URL);
+  if (options.credentials === false) return;
+  const { generatedPassword } = await ensureCredentials(connect(e.DATABASE_URL).db, e.ADMIN_PASSWORD);
+  if (generatedPassword) {
+    const line = '='.repeat(64);
+    console.log(`\n${line}\n Cronboard admin password (shown once, only its hash is kept):\n\n   ${generatedPassword}\n\n Set ADMIN_PASSWORD to choose your own.\n${line}\n`);
+  }
+}
+
+/**
+ * Prepares the database and starts the engine unless SCHEDULER_ENABLED=false. A second call
+ * returns the first one's promise. SIGTERM/SIGINT stop the engine gracefully, then exit.
+ */
+export function startScheduler(options: { credentials?: boolean; exitOnSignal?: boolean } = {}): Promise<Engine | null> {
+  g.__cronboardScheduler ??= (async () => {
+    await prepare(options);
+    if (!env().SCHEDULER_ENABLED) {
+      consoleLogger.info('SCHEDULER_ENABLED=false: this instance serves the dashboard and API only');
+      return null;
+    }
+    const engine = new Engine({ ctx: appContext(), instanceId: env().INSTANCE_NAME, shutdownGraceMs: env().SHUTDOWN_GRACE_MS });
+    engine.start();
+    if (options.exitOnSignal !== false && !g.__cronboardSignals) {
+      g.__cronboardSignals = true;
+      const onSignal = (signal: string) => {
+        consoleLogger.info(`${signal} received: finishing running work (up to ${env().SHUTDOWN_GRACE_MS} ms)`);
+        void engine.stop().finally(() => process.exit(0));
+      };
+      process.once('SIGTERM', () => onSignal('SIGTERM'));
+      process.once('SIGINT', () => onSignal('SIGINT'));
+    }
+    return engine;
+  })().catch((err) => {
+    g.__cronboardScheduler = undefined;
+    throw err;
+  });
+  return g.__cronboardScheduler;
+}
+
+/** Stops this process's engine (if any); safe to call twice. */
+export async function stopScheduler(): Promise<void> {
+  const engine = await g.__cronboardScheduler?.catch(() => null);
+  await engine?.stop();
+}

@@ -1,0 +1,38 @@
+import { and, eq, lt, notInArray, sql, gte } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { jobExecutions, schedulerInstances } from '../db/schema';
+
+/** Heartbeats: each engine keeps its row fresh; survivors recover a dead one's running rows. */
+
+/** Writes (or refreshes) this instance's heartbeat row. */
+export async function heartbeat(db: Db, instance: { id: string; host: string; pid: number; startedAt: Date }, now: Date): Promise<void> {
+  await db
+    .insert(schedulerInstances)
+    .values({ ...instance, lastSeenAt: now })
+    .onDuplicateKeyUpdate({ set: { lastSeenAt: now } });
+}
+
+/** Removes this instance's heartbeat (clean shutdown). */
+export async function removeHeartbeat(db: Db, id: string): Promise<void> {
+  await db.delete(schedulerInstances).where(eq(schedulerInstances.id, id));
+}
+
+/**
+ * Marks `running` rows interrupted when their instance has not heartbeat for `staleMs` (or has
+ * no heartbeat row at all) and they started before that. Returns how many rows it changed.
+ */
+export async function recoverDeadInstances(db: Db, now: Date, staleMs: number): Promise<number> {
+  const cutoff = new Date(now.getTime() - staleMs);
+  const alive = db.select({ id: schedulerInstances.id }).from(schedulerInstances).where(gte(schedulerInstances.lastSeenAt, cutoff));
+  const [res] = await db
+    .update(jobExecutions)
+    .set({
+      status: 'interrupted',
+      finishedAt: now,
+      error: sql`CONCAT('Interrupted: instance ', COALESCE(${jobExecutions.instance}, '?'), ' stopped before the run finished (no heartbeat).')`,
+    })
+    .where(and(eq(jobExecutions.status, 'running'), lt(jobExecutions.startedAt, cutoff), notInArray(jobExecutions.instance, alive)));
+  // Forget instances that have been dead for a day.
+  await db.delete(schedulerInstances).where(lt(schedulerInstances.lastSeenAt, new Date(now.getTime() - 24 * 3_600_000)));
+  return res.affectedRows;
+}

@@ -1,0 +1,133 @@
+import { and, eq, isNull, lte, or } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { jobExecutions, jobs, type JobRow } from '../db/schema';
+import { coerceError } from '../lib/errors';
+import type { ExecutionStatus } from '../lib/schemas';
+import type { TaskLogger } from './task';
+import { getTask } from './tasks';
+
+/** Longest task log and result kept per execution (characters). */
+const MAX_LOG = 64_000;
+const MAX_RESULT = 8_000;
+
+/** Why a run was aborted: the engine passes one of these as the AbortSignal's reason. */
+export class RunAborted extends Error {
+  constructor(readonly cause: 'timeout' | 'shutdown', message: string) {
+    super(message);
+    this.name = cause === 'timeout' ? 'TimeoutError' : 'ShutdownError';
+  }
+}
+
+export interface Outcome {
+  status: ExecutionStatus;
+  error: string | null;
+  stack: string | null;
+  log: string;
+  result: string | null;
+  finishedAt: Date;
+  durationMs: number;
+}
+
+function collectingLogger(): { log: TaskLogger; text: () => string } {
+  const lines: string[] = [];
+  let size = 0;
+  const push = (level: string) => (message: string) => {
+    const line = `${new Date().toISOString()} ${level.toUpperCase()} ${String(message)}`;
+    if (size + line.length > MAX_LOG) return;
+    size += line.length + 1;
+    lines.push(line);
+  };
+  return { log: { info: push('info'), warn: push('warn'), error: push('error') }, text: () => lines.join('\n') };
+}
+
+function serializeResult(value: unknown): string | null {
+  if (value === undefined) return null;
+  try {
+    const json = JSON.stringify(value);
+    if (json === undefined) return null;
+    return json.length > MAX_RESULT ? `${json.slice(0, MAX_RESULT)}…` : json;
+  } catch {
+    return String(value).slice(0, MAX_RESULT);
+  }
+}
+
+/**
+ * Runs the job's task for one execution and returns its outcome. Never throws: a task that
+ * throws, rejects, hangs past its timeout or returns something odd only affects its own row.
+ */
+export async function runTask(
+  job: JobRow,
+  execution: { id: number; scheduledFor: Date; attempt: number; startedAt: Date },
+  signal: AbortSignal,
+  now: () => Date,
+): Promise<Outcome> {
+  const { log, text } = collectingLogger();
+  const started = performance.now();
+  const finish = (status: ExecutionStatus, err: Error | null, result: unknown = undefined): Outcome => ({
+    status,
+    error: err ? err.message.slice(0, 10_000) || err.name : null,
+    stack: err?.stack?.slice(0, 20_000) ?? null,
+    log: text(),
+    result: serializeResult(result),
+    finishedAt: now(),
+    durationMs: Math.max(0, Math.round(performance.now() - started)),
+  });
+  const task = getTask(job.task);
+  if (!task) return finish('failed', new Error(`Unknown task "${job.task}": it is not in scheduler/tasks/index.ts on this server.`));
+  const args = task.args.safeParse(job.args);
+  if (!args.success) {
+    return finish('failed', new Error(`The stored arguments no longer match task "${job.task}": ${args.error.message}`));
+  }
+  try {
+    const work = Promise.resolve().then(() =>
+      task.run(args.data, {
+        jobId: job.id,
+        executionId: execution.id,
+        scheduledFor: execution.scheduledFor,
+        attempt: execution.attempt,
+        signal,
+        log,
+      }),
+    );
+    // A task that ignores its signal must still end its row when aborted.
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    const result = await Promise.race([work, aborted]);
+    return finish('succeeded', null, result);
+  } catch (thrown) {
+    const reason = signal.aborted ? signal.reason : undefined;
+    if (reason instanceof RunAborted) return finish(reason.cause === 'timeout' ? 'timed_out' : 'interrupted', reason);
+    const err = coerceError(thrown);
+    // fetch and friends hide the useful part ("ECONNREFUSED 127.0.0.1:1") in `cause`.
+    const cause = err.cause instanceof Error ? err.cause.message || (err.cause as { code?: string }).code : undefined;
+    if (cause && !err.message.includes(cause)) err.message = `${err.message}: ${cause}`;
+    return finish('failed', err);
+  }
+}
+
+/** Writes an outcome to its row and to the job's "last run" columns. */
+export async function recordOutcome(db: Db, jobId: string, executionId: number, outcome: Outcome): Promise<void> {
+  await db
+    .update(jobExecutions)
+    .set({
+      status: outcome.status,
+      finishedAt: outcome.finishedAt,
+      durationMs: outcome.durationMs,
+      error: outcome.error,
+      stack: outcome.stack,
+      log: outcome.log || null,
+      result: outcome.result,
+    })
+    .where(eq(jobExecutions.id, executionId));
+  await noteLastRun(db, jobId, executionId, outcome.status, outcome.finishedAt);
+}
+
+/** Updates the job's last-run columns unless a newer execution is recorded there already. */
+export async function noteLastRun(db: Db, jobId: string, executionId: number, status: ExecutionStatus, at: Date): Promise<void> {
+  await db
+    .update(jobs)
+    .set({ lastStatus: status, lastRunAt: at, lastExecutionId: executionId })
+    .where(and(eq(jobs.id, jobId), or(isNull(jobs.lastExecutionId), lte(jobs.lastExecutionId, executionId))));
+}
