@@ -44,7 +44,9 @@ async function main(): Promise<void> {
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   console.log(`[cronboard] starting on http://localhost:${config.PORT}`);
-  const child = spawn(process.execPath, [nextBin, 'start', '-p', String(config.PORT)], { cwd: root, stdio: 'inherit', env: process.env });
+  // The scheduler handles SIGTERM itself (finish running work, mark the rest interrupted, exit 0).
+  const childEnv = { ...process.env, NEXT_MANUAL_SIG_HANDLE: 'true' };
+  const child = spawn(process.execPath, [nextBin, 'start', '-p', String(config.PORT)], { cwd: root, stdio: 'inherit', env: childEnv });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }
