@@ -14,9 +14,42 @@ export const CRON_OPTIONS = {
   domAndDow: false,
 } as const satisfies CronOptions;
 
+/**
+ * Rewrites numeric-start steps (`2/12`, `2-10/4`) in the seconds, minutes and hours fields as
+ * plain lists. DESIGN.md: only a field that starts with `*` is a wildcard, so `0 2/12 * * *` is
+ * a fixed time (02:00 and 14:00) for DST purposes; croner counts any `/` as stepped, but counts
+ * lists as fixed under fixedTimeRule 'no-wildcard'.
+ */
+export function normalizeCronSteps(expression: string): string {
+  const fields = expression.trim().split(/\s+/);
+  const timeFields = fields.length === 6 ? [0, 1, 2] : [0, 1];
+  const max = fields.length === 6 ? [59, 59, 23] : [59, 23];
+  timeFields.forEach((index, i) => {
+    fields[index] = fields[index]
+      .split(',')
+      .map((part) => {
+        const m = /^(\d+)(?:-(\d+))?\/(\d+)$/.exec(part);
+        if (!m) return part;
+        const [from, to, step] = [Number(m[1]), m[2] === undefined ? max[i] : Number(m[2]), Number(m[3])];
+        if (step < 1 || from > to || to > max[i]) return part; // let croner report it
+        const values: number[] = [];
+        for (let v = from; v <= to; v += step) values.push(v);
+        return values.join(',');
+      })
+      .join(',');
+  });
+  return fields.join(' ');
+}
+
 /** Builds a croner calculator (never a timer) for `expression` in `timezone`. Throws on bad syntax. */
 export function cronCalculator(expression: string, timezone: string, extra: CronOptions = {}): Cron {
-  return new Cron(expression.trim(), { ...CRON_OPTIONS, timezone, ...extra });
+  return new Cron(normalizeCronSteps(expression), { ...CRON_OPTIONS, timezone, ...extra });
+}
+
+/** croner reports day and month values after subtracting its 1-based offset; say what was typed. */
+function croneMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message.replace(/^CronPattern:\s*/, '') : String(err);
+  return msg.replace(/(Invalid value for (?:day|month): )(-?\d+)/, (_, prefix: string, n: string) => `${prefix}${Number(n) + 1}`);
 }
 
 /** Returns null when the expression is valid, else a message that says what is wrong. */
@@ -27,13 +60,18 @@ export function cronSyntaxError(expression: string): string | null {
   if (fields !== 5 && fields !== 6) {
     return `A cron expression has 5 fields (minute hour day month weekday) or 6 (seconds first); this one has ${fields}.`;
   }
+  let cron: Cron;
   try {
-    cronCalculator(expr, 'UTC');
-    return null;
+    cron = cronCalculator(expr, 'UTC');
   } catch (err) {
-    const msg = err instanceof Error ? err.message.replace(/^CronPattern:\s*/, '') : String(err);
-    return `Invalid cron expression: ${msg}`;
+    return `Invalid cron expression: ${croneMessage(err)}`;
   }
+  // Leap days make "29 Feb" fire once in four years; a pattern with no match within 8 years never fires.
+  const soon = cron.nextRun(new Date('2000-01-01T00:00:00Z'));
+  if (!soon || soon.getTime() > Date.UTC(2008, 0, 1)) {
+    return 'This cron expression never matches a date (for example 30 February): check the day and month fields.';
+  }
+  return null;
 }
 
 /** The schedule in words ("At 02:30 AM"), via cronstrue; null when it cannot describe it. */

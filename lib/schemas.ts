@@ -85,6 +85,10 @@ export const triggerSchema = z
     if (t.type === 'date' && Date.parse(t.runAt) <= Date.now()) {
       ctx.addIssue({ code: 'custom', path: ['runAt'], message: 'The date is in the past: choose a future instant.' });
     }
+    const windowOk = !(t.startAt && t.endAt && Date.parse(t.endAt) <= Date.parse(t.startAt));
+    if (t.type === 'date' && windowOk && ((t.startAt && Date.parse(t.runAt) < Date.parse(t.startAt)) || (t.endAt && Date.parse(t.runAt) >= Date.parse(t.endAt)))) {
+      ctx.addIssue({ code: 'custom', path: ['runAt'], message: 'The date is outside the start/end window, so it would never fire.' });
+    }
     if (t.startAt && t.endAt && Date.parse(t.endAt) <= Date.parse(t.startAt)) {
       ctx.addIssue({ code: 'custom', path: ['endAt'], message: 'The end must be after the start.' });
     }
