@@ -29,11 +29,17 @@ export const timeZoneSchema = z
   .trim()
   .refine(isValidTimeZone, { message: 'Unknown time zone: use an IANA name such as "Europe/Berlin" or "UTC".' });
 
-/** An instant as ISO 8601 with an offset or Z, e.g. "2026-11-24T09:30:00Z". */
-export const instantSchema = z.iso.datetime({
-  offset: true,
-  message: 'Use an ISO 8601 date-time with an offset, e.g. "2026-11-24T09:30:00Z".',
-});
+/** First instant MySQL's DATETIME cannot hold ("9999-12-31T23:00:00-14:00" is already past it). */
+const INSTANT_LIMIT = Date.UTC(10_000, 0, 1);
+
+/** An instant as ISO 8601 with an offset or Z, e.g. "2026-11-24T09:30:00Z", before the year 10000 UTC. */
+export const instantSchema = z.iso
+  .datetime({
+    offset: true,
+    message: 'Use an ISO 8601 date-time with an offset, e.g. "2026-11-24T09:30:00Z".',
+  })
+  // (Written so an unparsable string gets only the format message above.)
+  .refine((s) => !(Date.parse(s) >= INSTANT_LIMIT), { message: 'Choose an instant before the year 10000 (UTC).' });
 
 const windowFields = {
   /** No fire before this instant. */

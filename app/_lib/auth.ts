@@ -51,5 +51,11 @@ export async function authenticateRequest(req: Request): Promise<boolean> {
     ?.split(';')
     .map((c) => c.trim())
     .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-  return validToken(cookie ? decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1)) : undefined);
+  let token: string | undefined;
+  try {
+    token = cookie ? decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1)) : undefined;
+  } catch {
+    return false; // a garbled cookie is no session
+  }
+  return validToken(token);
 }

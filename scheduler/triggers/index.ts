@@ -8,6 +8,8 @@ import type { StoredTrigger } from '../../lib/types';
  * nothing here keeps a timer.
  */
 
+const MAX_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59);
+
 /** A stored interval trigger remembers the instant it was anchored at (its creation). */
 export type StoredTriggerWithAnchor = StoredTrigger & { anchorAt?: string };
 
@@ -56,6 +58,8 @@ export function nextFireTime(trigger: StoredTriggerWithAnchor, after: Date): Dat
     }
   }
   if (next && end && next.getTime() >= end.getTime()) return null;
+  // DATETIME stops at 9999-12-31: a fire beyond it is no fire.
+  if (next && !(next.getTime() <= MAX_INSTANT)) return null;
   return next;
 }
 

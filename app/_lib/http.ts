@@ -1,0 +1,269 @@
+import 'server-only';
+import { DomainError, ValidationError, coerceError, type FieldErrors } from '@/lib/errors';
+import { assertJobId } from '@/scheduler/jobs';
+import { authenticateRequest } from './auth';
+
+/**
+ * Shared plumbing of the JSON API's route handlers: authentication, the one error shape
+ * (RFC 9457 problem+json), and reading bodies and queries without ever answering 500 to bad input.
+ */
+
+/** Largest request body accepted, in bytes (1 MiB); larger bodies get 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Deepest nesting of arrays/objects accepted in a body (MySQL's JSON columns stop at 100). */
+export const MAX_BODY_DEPTH = 32;
+
+/** The error body of every failed API call. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldErrors;
+}
+
+const PROBLEM_TYPE = 'application/problem+json';
+
+/** A problem+json response; `headers` are added (e.g. WWW-Authenticate, Retry-After). */
+export function problemResponse(problem: Omit<Problem, 'type'> & { type?: string }, headers?: HeadersInit): Response {
+  const body: Problem = { type: problem.type ?? 'about:blank', ...problem };
+  const res = Response.json(body, { status: problem.status, headers });
+  res.headers.set('content-type', PROBLEM_TYPE);
+  res.headers.set('cache-control', 'no-store');
+  return res;
+}
+
+/** A JSON response that is never cached (the API's data changes all the time). */
+export function jsonResponse(data: unknown, init?: ResponseInit): Response {
+  const res = Response.json(data, init);
+  res.headers.set('cache-control', 'no-store');
+  return res;
+}
+
+/** Error codes (of mysql2/Node, anywhere on the `cause` chain) meaning the database is out of reach. */
+const DB_UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_BAD_DB_ERROR',
+]);
+
+function isDatabaseUnavailable(err: unknown): boolean {
+  let e: unknown = err;
+  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && DB_UNAVAILABLE.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * Maps anything thrown to problem+json: DomainErrors keep their status, title, message and
+ * field errors; a database outage is a 503; anything else is a 500 whose details stay in the log.
+ */
+export function errorResponse(err: unknown): Response {
+  if (err instanceof DomainError) {
+    const errors = err instanceof ValidationError && Object.keys(err.fieldErrors).length ? err.fieldErrors : undefined;
+    const headers: HeadersInit | undefined = err.status === 401 ? { 'www-authenticate': 'Bearer realm="cronboard"' } : undefined;
+    return problemResponse({ title: err.title, status: err.status, detail: err.message, ...(errors && { errors }) }, headers);
+  }
+  if (isDatabaseUnavailable(err)) {
+    console.error('[cronboard] API: database unavailable:', coerceError(err));
+    return problemResponse(
+      { title: 'Service unavailable', status: 503, detail: 'The database cannot be reached right now. Try again shortly.' },
+      { 'retry-after': '5' },
+    );
+  }
+  console.error('[cronboard] API request failed:', coerceError(err));
+  return problemResponse({
+    title: 'Internal server error',
+    status: 500,
+    detail: 'Something went wrong on the server. The error was logged; try again.',
+  });
+}
+
+const UNAUTHORIZED_DETAIL = 'Send "Authorization: Bearer <token>" with a token from API_TOKENS, or sign in to the dashboard.';
+
+async function isAuthenticated(req: Request): Promise<boolean> {
+  try {
+    return await authenticateRequest(req);
+  } catch (err) {
+    // A malformed (undecodable) cookie is a failed sign-in, not a server error; an outage is not.
+    if (err instanceof URIError) return false;
+    throw err;
+  }
+}
+
+/** Options of {@link apiRoute}. */
+export interface ApiRouteOptions {
+  /** Require a Bearer token or the session cookie (default true). */
+  auth?: boolean;
+}
+
+/** The context Next passes a route handler: dynamic segments as a Promise (Next 15+). */
+export interface RouteContext<P extends object> {
+  params: Promise<P>;
+}
+
+/**
+ * Wraps a route handler: authenticates (401 problem+json with WWW-Authenticate: Bearer unless
+ * `auth: false`), awaits the path params, runs `handler`, and maps anything thrown with
+ * {@link errorResponse}.
+ */
+export function apiRoute<P extends object = object>(
+  handler: (req: Request, params: P) => Promise<Response> | Response,
+  { auth = true }: ApiRouteOptions = {},
+): (req: Request, ctx: RouteContext<P>) => Promise<Response> {
+  return async (req, ctx) => {
+    try {
+      if (auth && !(await isAuthenticated(req))) {
+        return problemResponse(
+          { title: 'Unauthorized', status: 401, detail: UNAUTHORIZED_DETAIL },
+          { 'www-authenticate': 'Bearer realm="cronboard"' },
+        );
+      }
+      const params = ((await ctx?.params) ?? {}) as P;
+      return await handler(req, params);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+function badBody(detail: string): ValidationError {
+  return new ValidationError(detail, { _: [detail] });
+}
+
+/** Reads the body as bytes, stopping (413) as soon as it passes MAX_BODY_BYTES. */
+async function readBytes(req: Request): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new DomainError(`The body is larger than ${MAX_BODY_BYTES} bytes (1 MiB).`, 413, 'Content too large');
+  const declared = Number(req.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** Deepest array/object nesting in JSON text (brackets inside strings do not count). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91 /* { [ */) max = Math.max(max, ++depth);
+    else if (c === 125 || c === 93 /* } ] */) depth--;
+  }
+  return max;
+}
+
+/**
+ * Reads a JSON object body. Throws 415 for a non-JSON content type, 413 past 1 MiB, and a 400
+ * ValidationError (field `_`) for an empty body, invalid UTF-8 or JSON, too deep nesting, or a
+ * value that is not an object (array, null, number...).
+ */
+export async function readJson(req: Request): Promise<Record<string, unknown>> {
+  const type = req.headers.get('content-type');
+  if (type && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type.trim())) {
+    throw new DomainError(
+      `Send the body as JSON with "Content-Type: application/json" (got "${type.slice(0, 100)}").`,
+      415,
+      'Unsupported media type',
+    );
+  }
+  const bytes = await readBytes(req);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw badBody('The body is not valid UTF-8.');
+  }
+  if (!text.trim()) throw badBody('The body is empty: send a JSON object.');
+  if (jsonDepth(text) > MAX_BODY_DEPTH) throw badBody(`The body is nested deeper than ${MAX_BODY_DEPTH} levels.`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw badBody(`The body must be a JSON object: ${coerceError(err).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw badBody(`The body must be a JSON object, not ${kind}.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * The query string as a plain object for the zod query schemas. Empty values (`?q=`) count as
+ * absent; a key given twice is a 400 (the API takes one value per parameter).
+ */
+export function readQuery(req: Request): Record<string, string> {
+  const entries = new Map<string, string>();
+  const repeated: FieldErrors = {};
+  for (const [key, value] of new URL(req.url).searchParams) {
+    if (entries.has(key)) repeated[key] = [`Give "${key}" once.`];
+    entries.set(key, value);
+  }
+  if (Object.keys(repeated).length) throw new ValidationError('A query parameter is repeated.', repeated);
+  return Object.fromEntries([...entries].filter(([, v]) => v !== ''));
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+const METHODS: Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * Handlers for the methods a route does not support: 405 problem+json with an Allow header
+ * (Next's own 405 has neither), plus OPTIONS answering the same Allow. Use as
+ * `export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods('GET', 'POST');`.
+ */
+export function otherMethods(...allowed: Method[]): Record<Method | 'OPTIONS', () => Response> {
+  const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+  const notAllowed = (): Response =>
+    problemResponse(
+      { title: 'Method not allowed', status: 405, detail: `This endpoint accepts ${allow}.` },
+      { allow },
+    );
+  const handlers = Object.fromEntries(METHODS.map((m) => [m, notAllowed])) as Record<Method | 'OPTIONS', () => Response>;
+  handlers.OPTIONS = () => new Response(null, { status: 204, headers: { allow } });
+  return handlers;
+}
+
+/** The job id from the path, checked (400) before it reaches the database. */
+export function jobIdParam(params: { id: string }): string {
+  assertJobId(params.id);
+  return params.id;
+}
+
+/** The Location of a created job. */
+export function jobLocation(id: string): string {
+  return `/api/jobs/${encodeURIComponent(id)}`;
+}

@@ -1,0 +1,16 @@
+import { NextResponse, type NextRequest } from 'next/server';
+
+/** Rejects API paths with malformed percent-encoding (Next itself answers those with a bare 500). */
+export function proxy(req: NextRequest) {
+  try {
+    decodeURIComponent(req.nextUrl.pathname);
+  } catch {
+    return NextResponse.json(
+      { type: 'about:blank', title: 'Bad request', status: 400, detail: 'The path has malformed percent-encoding.' },
+      { status: 400, headers: { 'content-type': 'application/problem+json' } },
+    );
+  }
+  return NextResponse.next();
+}
+
+export const config = { matcher: '/api/:path*' };
