@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 /**
  * The JSON API over real HTTP, against a running Cronboard (real route handlers, real MySQL).
- * Point it at a server with CRONBOARD_TEST_URL (e.g. http://127.0.0.1:3458) and a token from
- * that server's API_TOKENS in CRONBOARD_TEST_TOKEN; without both, the suite is skipped.
+ * The "api" project's global setup (tests/api/server.ts) starts the app on a fresh database; or
+ * point it at a running server with CRONBOARD_TEST_URL and CRONBOARD_TEST_TOKEN.
  */
 
-const BASE = process.env.CRONBOARD_TEST_URL?.replace(/\/$/, '');
-const TOKEN = process.env.CRONBOARD_TEST_TOKEN;
+const BASE = (process.env.CRONBOARD_TEST_URL ?? inject('apiBase')).replace(/\/$/, '');
+const TOKEN = process.env.CRONBOARD_TEST_TOKEN ?? inject('apiToken');
 
 interface Answer {
   status: number;
@@ -110,7 +110,7 @@ async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promi
   }
 }
 
-describe.skipIf(!BASE || !TOKEN)('JSON API over HTTP', () => {
+describe('JSON API over HTTP', () => {
   afterAll(async () => {
     for (const id of created) await call('DELETE', `/api/jobs/${encodeURIComponent(id)}`);
   });
