@@ -1,0 +1,76 @@
+'use client';
+
+import Link from 'next/link';
+import type { Job } from '@/lib/types';
+import { dataColumnHelper } from '@/components/data-table/features';
+import { ExecutionStatusBadge, SourceBadge, StateBadge } from './badges';
+import { JobActions } from './job-actions';
+import { RelativeTime } from './time';
+
+const col = dataColumnHelper<Job>();
+
+/** The jobs table's columns; the sortable ones' ids are the API's sort keys. */
+export const jobsColumns = col.columns([
+  col.accessor('name', {
+    id: 'name',
+    header: 'Name',
+    cell: ({ row }) => (
+      <div className="job-name-cell">
+        <Link href={`/jobs/${encodeURIComponent(row.original.id)}`} className="job-name">
+          {row.original.name}
+        </Link>
+        <code className="job-id muted">{row.original.id}</code>
+      </div>
+    ),
+  }),
+  col.accessor('task', {
+    header: 'Task',
+    enableSorting: false,
+    cell: ({ getValue }) => <code className="task-name">{getValue()}</code>,
+  }),
+  col.accessor('schedule', {
+    header: 'Schedule',
+    enableSorting: false,
+    cell: ({ getValue }) => <span className="schedule">{getValue()}</span>,
+  }),
+  col.accessor('nextRunAt', {
+    id: 'nextRunAt',
+    header: 'Next run',
+    cell: ({ row }) =>
+      row.original.nextRunAt ? (
+        <RelativeTime iso={row.original.nextRunAt} zone={row.original.trigger.timezone} />
+      ) : (
+        <span className="muted">—</span>
+      ),
+  }),
+  col.accessor((job) => job.lastExecution?.at ?? null, {
+    id: 'lastRunAt',
+    header: 'Last run',
+    sortDescFirst: true,
+    cell: ({ row }) => {
+      const last = row.original.lastExecution;
+      if (!last) return <span className="muted">Never</span>;
+      return (
+        <div className="last-run">
+          <ExecutionStatusBadge status={last.status} />
+          <RelativeTime iso={last.at} zone={row.original.trigger.timezone} />
+        </div>
+      );
+    },
+  }),
+  col.accessor('state', {
+    header: 'State',
+    enableSorting: false,
+    cell: ({ getValue }) => <StateBadge state={getValue()} />,
+  }),
+  col.accessor('source', {
+    header: 'Source',
+    enableSorting: false,
+    cell: ({ getValue }) => <SourceBadge source={getValue()} />,
+  }),
+  col.display({
+    id: 'actions',
+    header: () => <span className="visually-hidden">Actions</span>,
+    cell: ({ row }) => <JobActions job={row.original} />,
+  }),
+]);

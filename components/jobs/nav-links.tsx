@@ -1,0 +1,25 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+const LINKS = [
+  { href: '/', label: 'Jobs', match: (p: string) => p === '/' || (p.startsWith('/jobs/') && p !== '/jobs/new') },
+  { href: '/jobs/new', label: 'New job', match: (p: string) => p === '/jobs/new' },
+];
+
+/** The top bar's navigation; the current section gets aria-current="page". */
+export function NavLinks() {
+  const pathname = usePathname();
+  return (
+    <ul className="nav-links">
+      {LINKS.map((l) => (
+        <li key={l.href}>
+          <Link href={l.href} className="nav-link" aria-current={l.match(pathname) ? 'page' : undefined}>
+            {l.label}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
