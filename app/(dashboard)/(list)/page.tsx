@@ -8,8 +8,8 @@ import { parseSearchParams, type RawSearchParams } from '@/components/data-table
 import { JobButtonActionsProvider, type JobButtonActions } from '@/components/jobs/job-actions';
 import { JobsTable } from '@/components/jobs/jobs-table';
 import { JobsToolbar } from '@/components/jobs/jobs-toolbar';
-import { deleteJobAction, pauseJobAction, resumeJobAction, runJobNowAction } from '../actions/job-buttons';
-import { requireSignedIn } from '../_lib/auth';
+import { deleteJobAction, pauseJobAction, resumeJobAction, runJobNowAction } from '@/app/actions/job-buttons';
+import { requireSignedIn } from '@/app/_lib/auth';
 
 export const metadata: Metadata = { title: 'Jobs · Cronboard' };
 
