@@ -15,12 +15,17 @@ export function getTask(name: string): TaskDefinition | undefined {
   return byName.get(name);
 }
 
+let cachedInfo: TaskInfo[] | undefined;
+
 /** All tasks with their argument schemas as JSON Schema, for the form and GET /api/tasks. */
 export function listTasks(): TaskInfo[] {
-  return ALL.map((t) => ({
+  cachedInfo ??= ALL.map((t) => ({
     name: t.name,
     title: t.title,
     description: t.description,
-    argsSchema: z.toJSONSchema(t.args, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+    // A plain JSON copy: toJSONSchema leaves a `~standard` key on the schema that React
+    // refuses to pass to client components.
+    argsSchema: JSON.parse(JSON.stringify(z.toJSONSchema(t.args, { io: 'input', unrepresentable: 'any' }))) as Record<string, unknown>,
   }));
+  return cachedInfo;
 }
