@@ -4,11 +4,6 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { startScheduler } = await import('./scheduler');
-  try {
-    await startScheduler();
-  } catch (err) {
-    console.error('[cronboard] could not start:', err instanceof Error ? err.message : err);
-    process.exit(1);
-  }
+  const { startOrExit } = await import('./scheduler');
+  await startOrExit();
 }

@@ -59,3 +59,13 @@ export async function stopScheduler(): Promise<void> {
   const engine = await g.__cronboardScheduler?.catch(() => null);
   await engine?.stop();
 }
+
+/** Starts the scheduler; when the database cannot be prepared, says why and exits with 1. */
+export async function startOrExit(): Promise<void> {
+  try {
+    await startScheduler();
+  } catch (err) {
+    console.error('[cronboard] could not start:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  }
+}
