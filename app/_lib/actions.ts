@@ -1,5 +1,6 @@
 import 'server-only';
-import { DomainError, coerceError } from '@/lib/errors';
+import { revalidatePath } from 'next/cache';
+import { DomainError, ValidationError, coerceError } from '@/lib/errors';
 import type { ActionResult } from '@/lib/action-result';
 import { isSignedIn } from './auth';
 
@@ -19,4 +20,17 @@ export async function runAction<T>(body: () => Promise<T>): Promise<ActionResult
     console.error('[cronboard] server action failed:', coerceError(err));
     return { ok: false, error: 'Something went wrong on the server. The error was logged; try again.', status: 500 };
   }
+}
+
+/** Server action arguments come from the client: check a job id before touching the database. */
+export function checkedId(id: unknown): string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 191) {
+    throw new ValidationError('Invalid job id.', { id: ['A job id is 1 to 191 characters.'] });
+  }
+  return id;
+}
+
+/** Re-renders every dashboard page (the table and the job pages) after a change. */
+export function refreshDashboard(): void {
+  revalidatePath('/', 'layout');
 }

@@ -1,25 +1,10 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import type { ActionResult } from '@/lib/action-result';
-import { ValidationError } from '@/lib/errors';
 import type { Job } from '@/lib/types';
 import { deleteJob, pauseJob, resumeJob, runJobNow } from '@/scheduler/jobs';
 import { appContext } from '@/scheduler/context';
-import { runAction } from '../_lib/actions';
-
-/** Server action arguments come from the client: check the id before touching the database. */
-function checkedId(id: unknown): string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 191) {
-    throw new ValidationError('Invalid job id.', { id: ['A job id is 1 to 191 characters.'] });
-  }
-  return id;
-}
-
-/** Re-renders every dashboard page (the table and the job pages) after a change. */
-function refreshDashboard(): void {
-  revalidatePath('/', 'layout');
-}
+import { checkedId, refreshDashboard, runAction } from '../_lib/actions';
 
 /** Queues a run of the job now (whatever its state). */
 export async function runJobNowAction(id: string): Promise<ActionResult<{ executionId: number }>> {

@@ -1,25 +1,10 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import type { ActionResult } from '@/lib/action-result';
-import { ValidationError } from '@/lib/errors';
 import type { Job } from '@/lib/types';
 import { appContext } from '@/scheduler/context';
 import { createJob, previewTrigger, updateJob } from '@/scheduler/jobs';
-import { runAction } from '../_lib/actions';
-
-/** Server action arguments come from the client: check the id before touching the database. */
-function checkedId(id: unknown): string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 191) {
-    throw new ValidationError('Invalid job id.', { id: ['A job id is 1 to 191 characters.'] });
-  }
-  return id;
-}
-
-/** Re-renders the dashboard (the table, the overview and the job pages) after a change. */
-function refreshDashboard(): void {
-  revalidatePath('/', 'layout');
-}
+import { checkedId, refreshDashboard, runAction } from '../_lib/actions';
 
 /** Creates a job from the form's payload (validated by the service with jobInputSchema). */
 export async function createJobAction(input: unknown): Promise<ActionResult<Job>> {

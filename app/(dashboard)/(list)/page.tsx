@@ -10,6 +10,7 @@ import { JobsTable } from '@/components/jobs/jobs-table';
 import { JobsToolbar } from '@/components/jobs/jobs-toolbar';
 import { deleteJobAction, pauseJobAction, resumeJobAction, runJobNowAction } from '@/app/actions/job-buttons';
 import { requireSignedIn } from '@/app/_lib/auth';
+import { IgnoredParams } from '@/components/ignored-params';
 
 export const metadata: Metadata = { title: 'Jobs · Cronboard' };
 
@@ -41,16 +42,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
 
       <JobsToolbar q={query.q ?? ''} state={query.state ?? ''} />
 
-      {problems.length > 0 ? (
-        <div role="alert" className="notice notice-warning">
-          <p>Some parameters in the address were ignored:</p>
-          <ul>
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <IgnoredParams problems={problems} />
 
       {result.total === 0 && !filtered ? (
         <div className="empty-state card">

@@ -17,6 +17,7 @@ import { RelativeTime } from '@/components/jobs/time';
 import { UpcomingRuns } from '@/components/jobs/upcoming-runs';
 import { deleteJobAction, pauseJobAction, resumeJobAction, runJobNowAction } from '../../../actions/job-buttons';
 import { isSignedIn, requireSignedIn } from '../../../_lib/auth';
+import { IgnoredParams } from '@/components/ignored-params';
 
 interface Props {
   params: Promise<{ id: string }>;
@@ -97,16 +98,7 @@ export default async function JobPage({ params, searchParams }: Props) {
 
       <section aria-labelledby="history-heading" className="section">
         <h2 id="history-heading">Execution history</h2>
-        {problems.length > 0 ? (
-          <div role="alert" className="notice notice-warning">
-            <p>Some parameters in the address were ignored:</p>
-            <ul>
-              {problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
+        <IgnoredParams problems={problems} />
         <div className="card card-flush">
           <ExecutionHistory
             executions={history.items}
