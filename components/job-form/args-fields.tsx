@@ -2,7 +2,7 @@
 
 import type { ArgField } from './args-schema';
 import { errorAt } from './error-paths';
-import { Field, inputA11y } from './field';
+import { Field, FieldNotes, inputA11y } from './field';
 import { useBind, useJobForm } from './form-context';
 import { optionalNumber } from './number-input';
 import styles from './job-form.module.css';
@@ -35,16 +35,7 @@ function ArgInput({ field }: { field: ArgField }) {
           <input type="checkbox" {...a11y} {...bind.checkbox(name)} />
           {field.name}
         </label>
-        {help ? (
-          <p id={`${id}-help`} className={`muted ${styles.help}`}>
-            {help}
-          </p>
-        ) : null}
-        {error ? (
-          <p id={`${id}-error`} className={`field-error ${styles.error}`}>
-            {error}
-          </p>
-        ) : null}
+        <FieldNotes id={id} help={help} error={error} />
       </div>
     );
   }

@@ -37,16 +37,7 @@ export function Field({ id, label, required, help, error, children }: FieldProps
         ) : null}
       </div>
       {children}
-      {help ? (
-        <p id={`${id}-help`} className={`muted ${styles.help}`}>
-          {help}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className={`field-error ${styles.error}`}>
-          {error}
-        </p>
-      ) : null}
+      <FieldNotes id={id} help={help} error={error} />
     </div>
   );
 }
@@ -58,5 +49,23 @@ export function FieldError({ id, message }: { id: string; message: string | unde
     <p id={id} className={`field-error ${styles.error}`}>
       {message}
     </p>
+  );
+}
+
+/** A field's help text and error message, with the ids its control's aria-describedby uses. */
+export function FieldNotes({ id, help, error }: { id: string; help?: ReactNode; error?: string }) {
+  return (
+    <>
+      {help ? (
+        <p id={`${id}-help`} className={`muted ${styles.help}`}>
+          {help}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className={`field-error ${styles.error}`}>
+          {error}
+        </p>
+      ) : null}
+    </>
   );
 }
