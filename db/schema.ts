@@ -72,6 +72,8 @@ export const jobExecutions = mysqlTable(
     missedCount: int('missed_count'),
     missedUntil: instant('missed_until'),
     instance: varchar('instance', { length: 100 }),
+    /** A queued row (run-now or retry) is not started before this instant. */
+    runAfter: instant('run_after'),
   },
   (t) => [
     // The fire key: an INSERT that collides here lost the race for this fire.

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
-import { claimFire, claimQueued, dueJobs, earliestFire, markInterrupted, queuedRuns } from './claim';
+import { claimFire, claimQueued, dueJobs, earliestFire, earliestQueued, markInterrupted, queueRetry, queuedRuns, type QueuedRun } from './claim';
 import { onJobsChanged, type SchedulerContext } from './context';
 import { consoleLogger, type EngineLogger } from './log';
 import { heartbeat, recoverDeadInstances, removeHeartbeat } from './recovery';
@@ -102,11 +102,10 @@ export class Engine {
     this.unsubscribe?.();
     this.wake();
     await this.loopDone;
-    const grace = new Promise<void>((resolve) => setTimeout(resolve, this.shutdownGraceMs).unref());
-    await Promise.race([Promise.all([...this.running.values()].map((r) => r.done)), grace]);
+    await settleWithin([...this.running.values()].map((r) => r.done), this.shutdownGraceMs);
     const left = [...this.running.values()];
     for (const r of left) r.controller.abort(new RunAborted('shutdown', `Interrupted: scheduler ${this.instanceId} shut down before the run finished.`));
-    await Promise.race([Promise.all(left.map((r) => r.done)), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await settleWithin(left.map((r) => r.done), 2000);
     try {
       await markInterrupted(this.ctx.db, [...this.running.keys()], this.ctx.now(), `Interrupted: scheduler ${this.instanceId} shut down.`);
       await removeHeartbeat(this.ctx.db, this.instanceId);
@@ -145,10 +144,10 @@ export class Engine {
       if (recovered) this.log.warn(`marked ${recovered} execution(s) of dead instances interrupted`);
       this.lastBeat = now.getTime();
     }
-    for (const q of await queuedRuns(db, this.batchSize)) {
+    for (const q of await queuedRuns(db, now, this.batchSize)) {
       if (this.state !== 'running') return 0;
-      const job = await claimQueued(db, q.id, q.jobId, this.ctx.now(), this.instanceId);
-      if (job) this.execute(job, q.id, this.ctx.now(), 1);
+      const job = await claimQueued(db, q, this.ctx.now(), this.instanceId);
+      if (job) this.execute(job, q);
     }
     let due: JobRow[];
     do {
@@ -157,30 +156,50 @@ export class Engine {
         if (this.state !== 'running') return 0;
         const claim = await claimFire(db, job, this.ctx.now(), this.instanceId);
         if (!claim) continue;
-        if (claim.kind === 'run') this.execute(job, claim.executionId, claim.scheduledFor, claim.attempt);
+        if (claim.kind === 'run') {
+          this.execute(job, { id: claim.executionId, jobId: job.id, scheduledFor: claim.scheduledFor, attempt: claim.attempt, kind: 'scheduled' });
+        }
         else await noteLastRun(db, job.id, claim.executionId, claim.kind, this.ctx.now());
       }
     } while (due.length === this.batchSize && this.state === 'running');
-    const earliest = await earliestFire(db);
-    const untilNext = earliest ? earliest.getTime() - this.ctx.now().getTime() : this.pollMs;
+    const [fire, retry] = await Promise.all([earliestFire(db), earliestQueued(db)]);
+    const earliest = Math.min(fire?.getTime() ?? Infinity, retry?.getTime() ?? Infinity);
+    const untilNext = Number.isFinite(earliest) ? earliest - this.ctx.now().getTime() : this.pollMs;
     return Math.max(0, Math.min(this.pollMs, untilNext));
   }
 
-  /** Starts a run in the background and records its outcome. */
-  private execute(job: JobRow, executionId: number, scheduledFor: Date, attempt: number): void {
+  /** Starts a run in the background, records its outcome and queues a retry when the job asks. */
+  private execute(job: JobRow, run: QueuedRun): void {
     const controller = new AbortController();
     const timeoutMs = job.options.timeoutMs;
     const timer = timeoutMs
       ? setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs)
       : null;
     const startedAt = this.ctx.now();
-    const done = runTask(job, { id: executionId, scheduledFor, attempt, startedAt }, controller.signal, this.ctx.now)
-      .then((outcome) => this.record(job.id, executionId, outcome))
+    const done = runTask(job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, controller.signal, this.ctx.now)
+      .then(async (outcome) => {
+        if (timer) clearTimeout(timer);
+        await this.record(job.id, run.id, outcome);
+        const retries = job.options.retries;
+        if (retries && run.attempt <= retries.max && (outcome.status === 'failed' || outcome.status === 'timed_out')) {
+          await this.retry(run, retries.backoffMs);
+        }
+      })
       .finally(() => {
         if (timer) clearTimeout(timer);
-        this.running.delete(executionId);
+        this.running.delete(run.id);
       });
-    this.running.set(executionId, { executionId, controller, done });
+    this.running.set(run.id, { executionId: run.id, controller, done });
+  }
+
+  /** Queues the next attempt after an exponential backoff with ±20 % jitter. */
+  private async retry(run: QueuedRun, backoffMs: number): Promise<void> {
+    const delay = Math.round(backoffMs * 2 ** (run.attempt - 1) * (0.8 + Math.random() * 0.4));
+    try {
+      if (await queueRetry(this.ctx.db, run, new Date(this.ctx.now().getTime() + delay))) this.wake();
+    } catch (err) {
+      this.log.error(`could not queue attempt ${run.attempt + 1} of execution ${run.id}`, err);
+    }
   }
 
   /** Records an outcome, retrying through a database outage (the row stays `running` meanwhile). */
@@ -217,4 +236,14 @@ export class Engine {
       this.wakeUp = wake;
     });
   }
+}
+
+/** Waits for every promise to settle, or for `ms`, whichever comes first; leaves no timer behind. */
+async function settleWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([Promise.allSettled(promises), deadline]);
+  clearTimeout(timer);
 }

@@ -279,7 +279,26 @@ describe('engine (one process, real MariaDB)', () => {
     }
   });
 
-  it.todo('retries a failed run with backoff when options.retries asks (not implemented: one failed row, attempt 1)');
+  it('retries a failed run with exponential backoff, each attempt a row of its own', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/`;
+    await createJob(tdb.ctx, {
+      id: 'flaky',
+      task: 'http.request',
+      args: { method: 'GET', url },
+      trigger: { type: 'date', runAt: inSeconds(0.3) },
+      options: { retries: { max: 2, backoffMs: 300 } },
+    });
+    const rows = await waitForRows('flaky', 3, 'failed');
+    expect(rows.map((r) => r.attempt)).toEqual([1, 2, 3]);
+    expect(new Set(rows.map((r) => r.scheduled_for.toISOString())).size).toBe(1);
+    // Backoff 300 ms, then 600 ms, each ±20 %.
+    const gap1 = rows[1].started_at!.getTime() - rows[0].finished_at!.getTime();
+    const gap2 = rows[2].started_at!.getTime() - rows[1].finished_at!.getTime();
+    expect(gap1).toBeGreaterThanOrEqual(230);
+    expect(gap2).toBeGreaterThanOrEqual(470);
+    await clockTicks(1);
+    expect(await rowsOf('flaky')).toHaveLength(3);
+  });
 
   it('stops firing a deleted job', async () => {
     await createJob(tdb.ctx, { id: 'doomed', task: 'log.message', args: { message: 'x' }, trigger: every1s });
@@ -318,6 +337,32 @@ describe('engine (one process, real MariaDB)', () => {
     expectConsecutive(runs);
     expect(runs[0].scheduled_for.getTime() - missed.missed_until!.getTime()).toBe(1000);
     expect((await rowsOf('late')).filter((r) => r.status === 'missed')).toHaveLength(1);
+  });
+
+  it('without coalesce, records each missed fire as its own row (capped at 1000, the last standing for the rest)', async () => {
+    await createJob(tdb.ctx, {
+      id: 'late-each',
+      task: 'log.message',
+      args: { message: 'x' },
+      trigger: every1s,
+      paused: true,
+      options: { coalesce: false },
+    });
+    const anchor = new Date(Date.now() - 3_600_000 - 1000);
+    const due = new Date(anchor.getTime() + 1000);
+    await tdb.query(
+      `UPDATE jobs SET state = 'active', next_run_at = ?, \`trigger\` = JSON_SET(\`trigger\`, '$.anchorAt', ?) WHERE id = 'late-each'`,
+      [due, anchor.toISOString()],
+    );
+    tdb.ctx.notify();
+    const missed = await waitForRows('late-each', 1000, 'missed');
+    await pauseJob(tdb.ctx, 'late-each');
+    expect(missed).toHaveLength(1000);
+    expect(missed.slice(0, 999).every((r) => r.missed_count === 1)).toBe(true);
+    expect(missed[1].scheduled_for.getTime() - missed[0].scheduled_for.getTime()).toBe(1000);
+    const total = missed.reduce((n, r) => n + r.missed_count!, 0);
+    expect(total).toBeGreaterThanOrEqual(3600);
+    expect(missed[999].missed_count).toBe(total - 999);
   });
 
   it('stop() is idempotent, interrupts what outlives the grace period, and leaves nothing running', async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE `job_executions` ADD `run_after` datetime(3);
