@@ -44,6 +44,8 @@ const envSchema = z.object({
   HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Name of this instance in heartbeats and execution rows (default host:pid). */
   INSTANCE_NAME: z.string().max(100).optional(),
+  /** Heartbeat period of the engine; an instance is dead after 3 missed beats. */
+  SCHEDULER_HEARTBEAT_MS: z.coerce.number().int().min(200).max(60_000).default(5000),
   /** Milliseconds running work may take to finish after SIGTERM before it is marked interrupted. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });

@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray, isNull, lte, min, or, sql } from 'drizzle-orm';
 import { dbErrorCode, type Db } from '../db/client';
 import { jobExecutions, jobs, type JobRow } from '../db/schema';
+import type { ExecutionStatus } from '../lib/schemas';
 import { nextFireTime } from './triggers';
 
 /**
@@ -14,10 +15,60 @@ const MAX_COUNTED_MISSES = 100_000;
 /** With coalesce off, at most this many `missed` rows are written for one catch-up. */
 const MAX_MISSED_ROWS = 1000;
 
-export type Claim =
-  | { kind: 'run'; executionId: number; job: JobRow; scheduledFor: Date; attempt: number }
-  | { kind: 'missed'; executionId: number; job: JobRow; scheduledFor: Date; missedCount: number }
-  | { kind: 'skipped'; executionId: number; job: JobRow; scheduledFor: Date };
+/** What claiming a job's due fire will write. Pure: a function of the job and the clock. */
+export interface FirePlan {
+  /** The fire the claim is conditional on (the job's next_run_at as read). */
+  dueAt: Date;
+  /** The job's next planned fire after this claim (null: the trigger has ended). */
+  next: Date | null;
+  /** The fire that runs now, if any: the due fire, or after downtime the latest one within grace. */
+  runAt: Date | null;
+  /** Missed fires, as rows to write: each with the count of fires it stands for and the last of them. */
+  missed: Array<{ at: Date; count: number; until: Date }>;
+}
+
+/**
+ * Applies the misfire policy. A fire later than misfireGraceMs is missed. After downtime, the run
+ * of missed fires becomes one row with their count (coalesce) or a row each (capped, the last
+ * standing for the rest), and the latest due fire still runs once if it is within grace.
+ */
+export function planFire(job: Pick<JobRow, 'nextRunAt' | 'trigger' | 'options'>, now: Date): FirePlan {
+  const dueAt = job.nextRunAt!;
+  const grace = job.options.misfireGraceMs;
+  let next = nextFireTime(job.trigger, dueAt);
+  if (now.getTime() - dueAt.getTime() <= grace) return { dueAt, next, runAt: dueAt, missed: [] };
+  const fires: Date[] = [dueAt]; // due fires, oldest first (all of them when not coalescing, capped)
+  let latest = dueAt;
+  let previous: Date | null = null;
+  let count = 1;
+  while (next && next.getTime() <= now.getTime() && count < MAX_COUNTED_MISSES) {
+    previous = latest;
+    latest = next;
+    count++;
+    if (!job.options.coalesce && fires.length <= MAX_MISSED_ROWS) fires.push(next);
+    next = nextFireTime(job.trigger, next);
+  }
+  const exhausted = next !== null && next.getTime() <= now.getTime();
+  if (exhausted) next = nextFireTime(job.trigger, now);
+  const catchUp = !exhausted && previous !== null && now.getTime() - latest.getTime() <= grace;
+  const missedCount = catchUp ? count - 1 : count;
+  const missedUntil = catchUp ? previous! : latest;
+  let missedAt = job.options.coalesce ? [dueAt] : fires.filter((f) => !catchUp || f.getTime() !== latest.getTime());
+  if (missedAt.length > MAX_MISSED_ROWS) missedAt = missedAt.slice(0, MAX_MISSED_ROWS);
+  const missed = missedAt.map((at, i) => {
+    const last = i === missedAt.length - 1;
+    return { at, count: last ? missedCount - i : 1, until: last ? missedUntil : at };
+  });
+  return { dueAt, next, runAt: catchUp ? latest : null, missed };
+}
+
+export interface Claim {
+  job: JobRow;
+  /** The run this instance starts now (none when missed, skipped, or delayed by jitter). */
+  run: { executionId: number; scheduledFor: Date } | null;
+  /** The newest row written and its status. */
+  last: { executionId: number; status: ExecutionStatus };
+}
 
 /** Active jobs whose next fire is at or before `now`, earliest first. */
 export async function dueJobs(db: Db, now: Date, limit: number): Promise<JobRow[]> {
@@ -36,64 +87,42 @@ export async function earliestFire(db: Db): Promise<Date | null> {
 }
 
 /**
- * Claims the due fire of `job` (its next_run_at). Fires later than the job's misfire grace are
- * recorded as `missed` — one row standing for every fire missed up to now when the job coalesces,
- * else a row per missed fire (capped) — and the
- * job moves on to its first fire after now. Returns null when another instance (or an edit) got
- * there first.
+ * Claims the due fire of `job` (its next_run_at) and writes its rows as planFire says, in one
+ * transaction conditional on next_run_at still being what was read. Returns null when another
+ * instance (or an edit) got there first.
  */
 export async function claimFire(db: Db, job: JobRow, now: Date, instance: string): Promise<Claim | null> {
-  const scheduledFor = job.nextRunAt!;
-  const late = now.getTime() - scheduledFor.getTime();
-  const missed = late > job.options.misfireGraceMs;
-  let next = nextFireTime(job.trigger, scheduledFor);
-  let missedCount = 1;
-  let missedUntil = scheduledFor;
-  // Without coalesce each missed fire gets its own row, up to MAX_MISSED_ROWS (the last row then stands for the rest).
-  const missedFires: Date[] = [scheduledFor];
-  if (missed) {
-    while (next && next.getTime() <= now.getTime() && missedCount < MAX_COUNTED_MISSES) {
-      missedUntil = next;
-      missedCount++;
-      if (!job.options.coalesce && missedFires.length < MAX_MISSED_ROWS) missedFires.push(next);
-      next = nextFireTime(job.trigger, next);
-    }
-    if (next && next.getTime() <= now.getTime()) next = nextFireTime(job.trigger, now);
-  }
+  const plan = planFire(job, now);
+  const next = plan.next;
+  const advance = { nextRunAt: next, state: next ? ('active' as const) : ('completed' as const) };
+  const stillDue = and(eq(jobs.id, job.id), eq(jobs.state, 'active'), eq(jobs.nextRunAt, plan.dueAt));
   try {
     return await db.transaction(async (tx) => {
-      const [moved] = await tx
-        .update(jobs)
-        .set({ nextRunAt: next, state: next ? 'active' : 'completed' })
-        .where(and(eq(jobs.id, job.id), eq(jobs.state, 'active'), eq(jobs.nextRunAt, scheduledFor)));
+      const [moved] = await tx.update(jobs).set(advance).where(stillDue);
       if (moved.affectedRows !== 1) return null;
-      if (missed) {
+      let last: Claim['last'] | null = null;
+      if (plan.missed.length) {
         const grace = job.options.misfireGraceMs;
-        const rows = job.options.coalesce ? [scheduledFor] : missedFires;
         const [res] = await tx.insert(jobExecutions).values(
-          rows.map((at, i) => {
-            const last = i === rows.length - 1;
-            // The last row stands for every fire not given a row of its own.
-            const count = last ? missedCount - (rows.length - 1) : 1;
-            const until = last ? missedUntil : at;
-            return {
-              jobId: job.id,
-              scheduledFor: at,
-              status: 'missed' as const,
-              finishedAt: now,
-              missedCount: count,
-              missedUntil: until,
-              instance,
-              error:
-                count === 1
-                  ? `Missed: ${now.getTime() - at.getTime()} ms late, beyond the misfire grace of ${grace} ms.`
-                  : `Missed ${count} fires from ${at.toISOString()} to ${until.toISOString()} (beyond the misfire grace of ${grace} ms).`,
-            };
-          }),
+          plan.missed.map((m) => ({
+            jobId: job.id,
+            scheduledFor: m.at,
+            status: 'missed' as const,
+            finishedAt: now,
+            missedCount: m.count,
+            missedUntil: m.until,
+            instance,
+            error:
+              m.count === 1
+                ? `Missed: ${now.getTime() - m.at.getTime()} ms late, beyond the misfire grace of ${grace} ms.`
+                : `Missed ${m.count} fires from ${m.at.toISOString()} to ${m.until.toISOString()} (beyond the misfire grace of ${grace} ms).`,
+          })),
         );
-        // insertId is the first row's id; the newest row is the last one.
-        return { kind: 'missed', executionId: Number(res.insertId) + rows.length - 1, job, scheduledFor, missedCount } as const;
+        // insertId is the first row's id; the rows of one INSERT get consecutive ids.
+        last = { executionId: Number(res.insertId) + plan.missed.length - 1, status: 'missed' };
       }
+      if (!plan.runAt) return { job, run: null, last: last! };
+      const scheduledFor = plan.runAt;
       const [{ running }] = await tx
         .select({ running: count() })
         .from(jobExecutions)
@@ -107,25 +136,24 @@ export async function claimFire(db: Db, job: JobRow, now: Date, instance: string
           instance,
           error: `Skipped: ${running} run(s) still in progress and max instances is ${job.options.maxInstances}.`,
         });
-        return { kind: 'skipped', executionId: Number(res.insertId), job, scheduledFor } as const;
+        return { job, run: null, last: { executionId: Number(res.insertId), status: 'skipped' } };
       }
-      const [res] = await tx.insert(jobExecutions).values({
-        jobId: job.id,
-        scheduledFor,
-        status: 'running',
-        startedAt: now,
-        instance,
-      });
-      return { kind: 'run', executionId: Number(res.insertId), job, scheduledFor, attempt: 1 } as const;
+      const jitterMs = job.trigger.jitterMs ?? 0;
+      if (jitterMs > 0) {
+        // Jitter: the fire is claimed now and started by whichever engine picks it up after the delay.
+        const runAfter = new Date(scheduledFor.getTime() + Math.floor(Math.random() * jitterMs));
+        const [res] = await tx.insert(jobExecutions).values({ jobId: job.id, scheduledFor, status: 'queued', runAfter });
+        return { job, run: null, last: { executionId: Number(res.insertId), status: 'queued' } };
+      }
+      const [res] = await tx.insert(jobExecutions).values({ jobId: job.id, scheduledFor, status: 'running', startedAt: now, instance });
+      const executionId = Number(res.insertId);
+      return { job, run: { executionId, scheduledFor }, last: { executionId, status: 'running' } };
     });
   } catch (err) {
     if (dbErrorCode(err) !== 'ER_DUP_ENTRY') throw err;
-    // This fire already has its row (a crash between claim and commit elsewhere cannot do this,
-    // but a clock or edit race can): never run it twice, just move the job past it.
-    await db
-      .update(jobs)
-      .set({ nextRunAt: next, state: next ? 'active' : 'completed' })
-      .where(and(eq(jobs.id, job.id), eq(jobs.state, 'active'), eq(jobs.nextRunAt, scheduledFor)));
+    // This fire already has its row (only an edit or clock race can do this): never run it
+    // twice, just move the job past it.
+    await db.update(jobs).set(advance).where(stillDue);
     return null;
   }
 }

@@ -5,7 +5,7 @@ import { coerceError } from '../lib/errors';
 import { claimFire, claimQueued, dueJobs, earliestFire, earliestQueued, markInterrupted, queueRetry, queuedRuns, type QueuedRun } from './claim';
 import { onJobsChanged, type SchedulerContext } from './context';
 import { consoleLogger, type EngineLogger } from './log';
-import { heartbeat, recoverDeadInstances, removeHeartbeat } from './recovery';
+import { heartbeat, recoverDeadInstances, recoverOrphans, removeHeartbeat } from './recovery';
 import { RunAborted, noteLastRun, recordOutcome, runTask, type Outcome } from './run';
 
 export interface EngineOptions {
@@ -142,6 +142,8 @@ export class Engine {
       await heartbeat(db, { id: this.instanceId, host: hostname(), pid: process.pid, startedAt: this.startedAt }, now);
       const recovered = await recoverDeadInstances(db, now, this.heartbeatMs * 3);
       if (recovered) this.log.warn(`marked ${recovered} execution(s) of dead instances interrupted`);
+      const orphans = await recoverOrphans(db, this.instanceId, [...this.running.keys()], now, this.heartbeatMs);
+      if (orphans) this.log.warn(`marked ${orphans} execution(s) whose claim was lost in a database error interrupted`);
       this.lastBeat = now.getTime();
     }
     for (const q of await queuedRuns(db, now, this.batchSize)) {
@@ -156,10 +158,11 @@ export class Engine {
         if (this.state !== 'running') return 0;
         const claim = await claimFire(db, job, this.ctx.now(), this.instanceId);
         if (!claim) continue;
-        if (claim.kind === 'run') {
-          this.execute(job, { id: claim.executionId, jobId: job.id, scheduledFor: claim.scheduledFor, attempt: claim.attempt, kind: 'scheduled' });
+        if (claim.run) {
+          this.execute(job, { id: claim.run.executionId, jobId: job.id, scheduledFor: claim.run.scheduledFor, attempt: 1, kind: 'scheduled' });
+        } else if (claim.last.status === 'missed' || claim.last.status === 'skipped') {
+          await noteLastRun(db, job.id, claim.last.executionId, claim.last.status, this.ctx.now());
         }
-        else await noteLastRun(db, job.id, claim.executionId, claim.kind, this.ctx.now());
       }
     } while (due.length === this.batchSize && this.state === 'running');
     const [fire, retry] = await Promise.all([earliestFire(db), earliestQueued(db)]);

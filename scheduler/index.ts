@@ -35,7 +35,12 @@ export function startScheduler(options: { credentials?: boolean; exitOnSignal?: 
       consoleLogger.info('SCHEDULER_ENABLED=false: this instance serves the dashboard and API only');
       return null;
     }
-    const engine = new Engine({ ctx: appContext(), instanceId: env().INSTANCE_NAME, shutdownGraceMs: env().SHUTDOWN_GRACE_MS });
+    const engine = new Engine({
+      ctx: appContext(),
+      instanceId: env().INSTANCE_NAME,
+      shutdownGraceMs: env().SHUTDOWN_GRACE_MS,
+      heartbeatMs: env().SCHEDULER_HEARTBEAT_MS,
+    });
     engine.start();
     if (options.exitOnSignal !== false && !g.__cronboardSignals) {
       g.__cronboardSignals = true;

@@ -36,3 +36,22 @@ export async function recoverDeadInstances(db: Db, now: Date, staleMs: number): 
   await db.delete(schedulerInstances).where(lt(schedulerInstances.lastSeenAt, new Date(now.getTime() - 24 * 3_600_000)));
   return res.affectedRows;
 }
+
+/**
+ * Marks this instance's own `running` rows interrupted when no run of this process owns them:
+ * a claim whose commit reached the database while its answer was lost (an outage mid-commit)
+ * would otherwise stay `running` for ever while the instance keeps heartbeating.
+ */
+export async function recoverOrphans(db: Db, instance: string, owned: number[], now: Date, minAgeMs: number): Promise<number> {
+  const conditions = [
+    eq(jobExecutions.status, 'running'),
+    eq(jobExecutions.instance, instance),
+    lt(jobExecutions.startedAt, new Date(now.getTime() - minAgeMs)),
+  ];
+  if (owned.length) conditions.push(notInArray(jobExecutions.id, owned));
+  const [res] = await db
+    .update(jobExecutions)
+    .set({ status: 'interrupted', finishedAt: now, error: 'Interrupted: the claim of this run was committed while the database connection failed, so the run never started.' })
+    .where(and(...conditions));
+  return res.affectedRows;
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_JOB_OPTIONS, type StoredJobOptions } from '../lib/types';
+import { planFire } from './claim';
+import type { StoredTriggerWithAnchor } from './triggers';
+
+const at = (iso: string) => new Date(iso);
+const everySecond: StoredTriggerWithAnchor = { type: 'interval', every: { seconds: 1 }, timezone: 'UTC', anchorAt: '2026-01-01T00:00:00.000Z' };
+
+function job(nextRunAt: string, options: Partial<StoredJobOptions> = {}, trigger: StoredTriggerWithAnchor = everySecond) {
+  return { nextRunAt: at(nextRunAt), trigger, options: { ...DEFAULT_JOB_OPTIONS, ...options } };
+}
+
+describe('planFire (misfire policy)', () => {
+  it('runs a fire that is on time or within grace, and plans the next one', () => {
+    const plan = planFire(job('2026-01-01T10:00:00Z', { misfireGraceMs: 1000 }), at('2026-01-01T10:00:00.900Z'));
+    expect(plan.runAt?.toISOString()).toBe('2026-01-01T10:00:00.000Z');
+    expect(plan.next?.toISOString()).toBe('2026-01-01T10:00:01.000Z');
+    expect(plan.missed).toEqual([]);
+  });
+
+  it('records a single late fire as missed and does not run it', () => {
+    const daily: StoredTriggerWithAnchor = { type: 'cron', expression: '0 10 * * *', timezone: 'UTC' };
+    const plan = planFire(job('2026-01-01T10:00:00Z', { misfireGraceMs: 1000 }, daily), at('2026-01-01T10:00:05Z'));
+    expect(plan.runAt).toBeNull();
+    expect(plan.missed).toEqual([{ at: at('2026-01-01T10:00:00Z'), count: 1, until: at('2026-01-01T10:00:00Z') }]);
+    expect(plan.next?.toISOString()).toBe('2026-01-02T10:00:00.000Z');
+  });
+
+  it('after an hour down, coalesces the missed fires into one row and runs the latest once when it is within grace', () => {
+    const plan = planFire(job('2026-01-01T10:00:00Z', { misfireGraceMs: 2000 }), at('2026-01-01T11:00:00.500Z'));
+    expect(plan.runAt?.toISOString()).toBe('2026-01-01T11:00:00.000Z');
+    expect(plan.missed).toEqual([{ at: at('2026-01-01T10:00:00Z'), count: 3600, until: at('2026-01-01T10:59:59Z') }]);
+    expect(plan.next?.toISOString()).toBe('2026-01-01T11:00:01.000Z');
+  });
+
+  it('runs no catch-up when even the latest due fire is beyond grace', () => {
+    const hourly: StoredTriggerWithAnchor = { type: 'cron', expression: '0 * * * *', timezone: 'UTC' };
+    const plan = planFire(job('2026-01-01T08:00:00Z', { misfireGraceMs: 60_000 }, hourly), at('2026-01-01T10:30:00Z'));
+    expect(plan.runAt).toBeNull();
+    expect(plan.missed).toEqual([{ at: at('2026-01-01T08:00:00Z'), count: 3, until: at('2026-01-01T10:00:00Z') }]);
+    expect(plan.next?.toISOString()).toBe('2026-01-01T11:00:00.000Z');
+  });
+
+  it('without coalesce writes a row per missed fire, capped at 1000 with the last standing for the rest', () => {
+    const few = planFire(job('2026-01-01T10:00:00Z', { misfireGraceMs: 500, coalesce: false }), at('2026-01-01T10:00:03.200Z'));
+    expect(few.missed.map((m) => [m.at.toISOString(), m.count])).toEqual([
+      ['2026-01-01T10:00:00.000Z', 1],
+      ['2026-01-01T10:00:01.000Z', 1],
+      ['2026-01-01T10:00:02.000Z', 1],
+    ]);
+    expect(few.runAt?.toISOString()).toBe('2026-01-01T10:00:03.000Z');
+
+    const many = planFire(job('2026-01-01T10:00:00Z', { misfireGraceMs: 500, coalesce: false }), at('2026-01-01T11:00:00.200Z'));
+    expect(many.missed).toHaveLength(1000);
+    expect(many.missed[999].count).toBe(3600 - 999);
+    expect(many.missed[999].until.toISOString()).toBe('2026-01-01T10:59:59.000Z');
+    expect(many.runAt?.toISOString()).toBe('2026-01-01T11:00:00.000Z');
+  });
+
+  it('completes a trigger whose end falls inside the downtime', () => {
+    const ending = { ...everySecond, endAt: '2026-01-01T10:00:10Z' };
+    const plan = planFire(job('2026-01-01T10:00:00Z', { misfireGraceMs: 1000 }, ending), at('2026-01-01T12:00:00Z'));
+    expect(plan.next).toBeNull();
+    expect(plan.runAt).toBeNull();
+    expect(plan.missed).toEqual([{ at: at('2026-01-01T10:00:00Z'), count: 10, until: at('2026-01-01T10:00:09Z') }]);
+  });
+});
