@@ -179,7 +179,7 @@ export class Engine {
       ? setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs)
       : null;
     const startedAt = this.ctx.now();
-    const done = runTask(job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, controller.signal, this.ctx.now)
+    const done = runTask(this.ctx.db, job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, controller.signal, this.ctx.now)
       .then(async (outcome) => {
         if (timer) clearTimeout(timer);
         await this.record(job.id, run.id, outcome);
@@ -227,16 +227,15 @@ export class Engine {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      // Whichever ends the sleep (timer or wake) clears the hook, so a wake during the next pass
+      // sets wakePending instead of calling a finished sleeper.
+      const done = () => {
         clearTimeout(timer);
+        if (this.wakeUp === done) this.wakeUp = null;
         resolve();
-      }
-      const wake = () => {
-        this.wakeUp = null;
-        done();
       };
-      this.wakeUp = wake;
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
     });
   }
 }
