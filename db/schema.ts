@@ -33,6 +33,8 @@ export const jobs = mysqlTable(
     options: json('options').$type<StoredJobOptions>().notNull(),
     source: mysqlEnum('source', ['code', 'user']).notNull().default('user'),
     version: int('version').notNull().default(1),
+    /** For a job declared in code: the hash of the declaration last applied (null: no longer declared). */
+    declaredHash: varchar('declared_hash', { length: 64 }),
     lastRunAt: instant('last_run_at'),
     lastStatus: mysqlEnum('last_status', EXECUTION_STATUSES),
     lastExecutionId: bigint('last_execution_id', { mode: 'number', unsigned: true }),

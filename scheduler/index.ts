@@ -3,6 +3,8 @@ import { prepareDatabase } from '../db/migrate';
 import { env } from '../lib/env';
 import { ensureCredentials } from './auth';
 import { appContext } from './context';
+import { declaredJobs } from './declared';
+import { syncDeclaredJobs } from './sync';
 import { Engine } from './engine';
 import { consoleLogger } from './log';
 
@@ -25,12 +27,17 @@ export async function prepare(options: { credentials?: boolean } = {}): Promise<
 }
 
 /**
- * Prepares the database and starts the engine unless SCHEDULER_ENABLED=false. A second call
+ * Prepares the database, applies the jobs declared in code, and starts the engine unless
+ * SCHEDULER_ENABLED=false. A second call
  * returns the first one's promise. SIGTERM/SIGINT stop the engine gracefully, then exit.
  */
 export function startScheduler(options: { credentials?: boolean; exitOnSignal?: boolean } = {}): Promise<Engine | null> {
   g.__cronboardScheduler ??= (async () => {
     await prepare(options);
+    const report = await syncDeclaredJobs(appContext(), declaredJobs({ historyRetentionDays: env().HISTORY_RETENTION_DAYS }), consoleLogger);
+    if (report.created.length || report.updated.length) {
+      consoleLogger.info(`jobs declared in code: created ${report.created.length}, updated ${report.updated.length}`);
+    }
     if (!env().SCHEDULER_ENABLED) {
       consoleLogger.info('SCHEDULER_ENABLED=false: this instance serves the dashboard and API only');
       return null;

@@ -55,7 +55,11 @@ export async function getJob(ctx: SchedulerContext, id: string): Promise<Job> {
 }
 
 /** POST /api/jobs: validates everything, then writes one row. 409 when the id exists (unless replaceExisting). */
-export async function createJob(ctx: SchedulerContext, input: unknown, source: 'user' | 'code' = 'user'): Promise<Job> {
+export async function createJob(
+  ctx: SchedulerContext,
+  input: unknown,
+  origin: { source: 'user' } | { source: 'code'; declaredHash: string } = { source: 'user' },
+): Promise<Job> {
   const data = parseInput(jobInputSchema, input, 'job');
   const args = validateTaskArgs(data.task, data.args);
   const now = ctx.now();
@@ -72,7 +76,8 @@ export async function createJob(ctx: SchedulerContext, input: unknown, source: '
     state,
     nextRunAt,
     options: resolveOptions(data.options),
-    source,
+    source: origin.source,
+    declaredHash: origin.source === 'code' ? origin.declaredHash : null,
     createdAt: now,
     updatedAt: now,
   };

@@ -56,6 +56,7 @@ function serializeResult(value: unknown): string | null {
  * throws, rejects, hangs past its timeout or returns something odd only affects its own row.
  */
 export async function runTask(
+  db: Db,
   job: JobRow,
   execution: { id: number; scheduledFor: Date; attempt: number; startedAt: Date },
   signal: AbortSignal,
@@ -87,6 +88,7 @@ export async function runTask(
         attempt: execution.attempt,
         signal,
         log,
+        db,
       }),
     );
     // A task that ignores its signal must still end its row when aborted.

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Db } from '../db/client';
 
 /** A logger whose lines are kept with the execution (the `log` column). */
 export interface TaskLogger {
@@ -17,6 +18,8 @@ export interface TaskContext {
   /** Aborted on timeout and on shutdown; long work must honour it. */
   signal: AbortSignal;
   log: TaskLogger;
+  /** Cronboard's own database (for system tasks such as history retention). */
+  db: Db;
 }
 
 export interface TaskDefinition<S extends z.ZodType = z.ZodType> {

@@ -3,10 +3,11 @@ import type { TaskInfo } from '../../lib/types';
 import type { TaskDefinition } from '../task';
 import { httpRequest } from './http-request';
 import { logMessage } from './log-message';
+import { pruneHistory } from './prune-history';
 import { utilSleep } from './util-sleep';
 
 /** The registry: every task a job can run. Add yours here. */
-const ALL: TaskDefinition[] = [logMessage, utilSleep, httpRequest];
+const ALL: TaskDefinition[] = [logMessage, utilSleep, httpRequest, pruneHistory];
 
 const byName = new Map(ALL.map((t) => [t.name, t]));
 

@@ -2,12 +2,14 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { listJobsQuerySchema } from '@/lib/schemas';
 import { listJobs } from '@/scheduler/jobs';
+import { listInstances } from '@/scheduler/executions';
 import { appContext } from '@/scheduler/context';
 import { AutoRefresh } from '@/components/data-table/auto-refresh';
 import { parseSearchParams, type RawSearchParams } from '@/components/data-table/search-params';
 import { JobButtonActionsProvider, type JobButtonActions } from '@/components/jobs/job-actions';
 import { JobsTable } from '@/components/jobs/jobs-table';
 import { JobsToolbar } from '@/components/jobs/jobs-toolbar';
+import { InstancesPanel } from '@/components/jobs/instances-panel';
 import { deleteJobAction, pauseJobAction, resumeJobAction, runJobNowAction } from '@/app/actions/job-buttons';
 import { requireSignedIn } from '@/app/_lib/auth';
 import { IgnoredParams } from '@/components/ignored-params';
@@ -25,7 +27,9 @@ const jobButtonActions: JobButtonActions = {
 export default async function JobsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await requireSignedIn();
   const { value: query, problems } = parseSearchParams(listJobsQuerySchema, await searchParams);
-  const result = await listJobs(appContext(), query);
+  const ctx = appContext();
+  const [result, instances] = await Promise.all([listJobs(ctx, query), listInstances(ctx)]);
+  const instancesReadAt = ctx.now().toISOString();
   const filtered = Boolean(query.q || query.state || query.task);
 
   return (
@@ -70,6 +74,8 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
           </div>
         </JobButtonActionsProvider>
       )}
+
+      <InstancesPanel instances={instances} now={instancesReadAt} />
 
       <AutoRefresh intervalMs={4000} />
     </>

@@ -1,0 +1,1 @@
+ALTER TABLE `jobs` ADD `declared_hash` varchar(64);
