@@ -205,17 +205,21 @@ export class Engine {
     }
   }
 
-  /** Records an outcome, retrying through a database outage (the row stays `running` meanwhile). */
+  /**
+   * Records an outcome, retrying through a database outage (the row stays `running` meanwhile and
+   * the run stays owned, so recovery leaves it alone). Gives up only once the engine has stopped.
+   */
   private async record(jobId: string, executionId: number, outcome: Outcome): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await recordOutcome(this.ctx.db, jobId, executionId, outcome);
         return;
       } catch (err) {
-        if (attempt >= 8) {
-          this.log.error(`could not record execution ${executionId} after ${attempt} attempts; recovery will mark it`, err);
+        if (this.state === 'stopped') {
+          this.log.error(`could not record execution ${executionId} before the scheduler stopped; recovery will mark it`, err);
           return;
         }
+        if (attempt === 1) this.log.warn(`could not record execution ${executionId}; retrying until the database answers`, err);
         await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** attempt)));
       }
     }
