@@ -17,6 +17,13 @@ const ALWAYS = new Set([
   'options.maxInstances',
   'options.misfireGraceMs',
   'options.timeoutMs',
+  'options.coalesce',
+  'options.retries',
+  'options.retries.max',
+  'options.retries.backoffMs',
+  'trigger.startAt',
+  'trigger.endAt',
+  'trigger.jitterMs',
 ]);
 
 const BY_KIND: Record<TriggerKind, RegExp> = {

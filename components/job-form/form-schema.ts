@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { jobInputSchema, triggerSchema, type JobInput, type JobPatch, type TriggerInput } from '@/lib/schemas';
-import type { Job, TaskInfo } from '@/lib/types';
+import { jobInputSchema, jobOptionsSchema, triggerSchema, type JobInput, type JobPatch, type TriggerInput } from '@/lib/schemas';
+import { DEFAULT_JOB_OPTIONS, type Job, type TaskInfo } from '@/lib/types';
 import { argFieldsOf, fromFormArgs, toFormArgs } from './args-schema';
 import { buildTrigger, triggerFormValues, triggerKey, type TriggerFormValues } from './trigger-build';
 
@@ -18,10 +18,34 @@ const triggerFormSchema = z.object({
   every: z.object({ weeks: numberField, days: numberField, hours: numberField, minutes: numberField, seconds: numberField }),
   runAt: z.string(),
   timezone: z.string(),
-  window: z
-    .object({ startAt: z.string().nullish(), endAt: z.string().nullish(), jitterMs: z.number().nullish() })
-    .optional(),
+  startAt: z.string(),
+  endAt: z.string(),
+  jitterMs: numberField,
 }) satisfies z.ZodType<TriggerFormValues, TriggerFormValues>;
+
+/** Backoff before the first retry when Retries is set and Retry backoff is left empty. */
+export const DEFAULT_RETRY_BACKOFF_MS = 1000;
+
+/**
+ * The options as the Advanced section holds them: jobOptionsSchema's fields, with retries as two
+ * number inputs (count and backoff). A count of 0 or none means no retries (sent as null).
+ */
+const optionsFormSchema = jobOptionsSchema
+  .extend({ retries: z.object({ max: numberField, backoffMs: numberField }) })
+  .superRefine((o, ctx) => {
+    const { max, backoffMs } = o.retries;
+    if (max === undefined || max === 0) return;
+    const parsed = jobOptionsSchema.shape.retries.safeParse({ max, backoffMs: backoffMs ?? DEFAULT_RETRY_BACKOFF_MS });
+    if (parsed.success) return;
+    for (const issue of parsed.error.issues) {
+      ctx.addIssue({ code: 'custom', path: ['retries', ...issue.path.map(String)], message: issue.message });
+    }
+  })
+  .transform(({ retries, ...rest }) => ({
+    ...rest,
+    timeoutMs: rest.timeoutMs ?? null,
+    retries: retries.max ? { max: retries.max, backoffMs: retries.backoffMs ?? DEFAULT_RETRY_BACKOFF_MS } : null,
+  }));
 
 export interface JobFormSchemaOptions {
   mode: 'create' | 'edit';
@@ -62,6 +86,7 @@ export function makeJobFormSchema({ mode, tasks, initialTriggerKey }: JobFormSch
         .pipe(mode === 'create' ? jobInputSchema.shape.id : z.string().optional()),
       args: z.record(z.string(), z.unknown()),
       trigger,
+      options: optionsFormSchema,
     })
     .superRefine((v, ctx) => {
       const task = taskByName.get(v.task);
@@ -77,7 +102,6 @@ export function makeJobFormSchema({ mode, tasks, initialTriggerKey }: JobFormSch
     })
     .transform((v) => {
       const converted = fromFormArgs(argFieldsOf(taskByName.get(v.task)?.argsSchema), v.args);
-      const options = v.options && { ...v.options, timeoutMs: v.options.timeoutMs ?? null };
       return {
         id: v.id,
         name: v.name,
@@ -86,7 +110,7 @@ export function makeJobFormSchema({ mode, tasks, initialTriggerKey }: JobFormSch
         args: converted.ok ? converted.args : {},
         trigger: v.trigger,
         paused: v.paused,
-        options,
+        options: v.options,
       };
     });
 }
@@ -124,8 +148,30 @@ export function initialFormValues(tasks: TaskInfo[], defaultTimezone: string, jo
       maxInstances: job?.options.maxInstances,
       misfireGraceMs: job?.options.misfireGraceMs,
       timeoutMs: job?.options.timeoutMs ?? undefined,
+      coalesce: job?.options.coalesce ?? DEFAULT_JOB_OPTIONS.coalesce,
+      retries: { max: job?.options.retries?.max, backoffMs: job?.options.retries?.backoffMs },
     },
   };
+}
+
+/**
+ * True when a stored job sets any of the Advanced section's fields to something other than the
+ * default (so the edit form opens that section).
+ */
+export function hasAdvancedSettings(job: Job): boolean {
+  const o = job.options;
+  const t = job.trigger;
+  const d = DEFAULT_JOB_OPTIONS;
+  return (
+    o.maxInstances !== d.maxInstances ||
+    o.misfireGraceMs !== d.misfireGraceMs ||
+    o.timeoutMs !== d.timeoutMs ||
+    o.coalesce !== d.coalesce ||
+    Boolean(o.retries && o.retries.max > 0) ||
+    Boolean(t.jitterMs) ||
+    Boolean(t.startAt) ||
+    Boolean(t.endAt)
+  );
 }
 
 /** The built trigger's key of the starting values (edit mode's "unchanged" test). */

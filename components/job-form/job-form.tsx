@@ -14,6 +14,7 @@ import { errorAt, flattenErrors, isVisibleField, type ErrorEntry, type VisibleFi
 import { Field, inputA11y } from './field';
 import { FormAlert, type AlertState } from './form-alert';
 import {
+  hasAdvancedSettings,
   initialFormValues,
   initialTriggerKeyOf,
   makeJobFormSchema,
@@ -193,7 +194,7 @@ export function JobForm({ mode, tasks, timeZones, defaultTimezone, job, submitAc
             ) : null}
           </section>
 
-          <AdvancedOptions />
+          <AdvancedOptions defaultOpen={mode === 'edit' && job ? hasAdvancedSettings(job) : false} />
 
           <div className={styles.actions}>
             <button type="submit" className="btn btn-primary" disabled={busy}>

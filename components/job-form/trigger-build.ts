@@ -15,13 +15,6 @@ export type TriggerKind = (typeof TRIGGER_KINDS)[number]['value'];
 export const EVERY_UNITS = ['weeks', 'days', 'hours', 'minutes', 'seconds'] as const;
 export type EveryUnit = (typeof EVERY_UNITS)[number];
 
-/** Start/end window and jitter: not edited by the form, but kept when a stored trigger has them. */
-export interface TriggerWindow {
-  startAt?: string | null;
-  endAt?: string | null;
-  jitterMs?: number | null;
-}
-
 /** The trigger as the form holds it: every kind's fields at once, so switching kinds loses nothing. */
 export interface TriggerFormValues {
   type: TriggerKind;
@@ -30,47 +23,78 @@ export interface TriggerFormValues {
   /** datetime-local value, a wall time in `timezone`. */
   runAt: string;
   timezone: string;
-  window?: TriggerWindow;
+  /** Window start, a datetime-local wall time in `timezone`; "" for none. */
+  startAt: string;
+  /** Window end, a datetime-local wall time in `timezone`; "" for none. */
+  endAt: string;
+  /** Random delay of up to this many ms added to each fire; empty for none. */
+  jitterMs?: number;
 }
 
 export type BuiltTrigger = { ok: true; trigger: TriggerInput } | { ok: false; errors: Array<{ path: string[]; message: string }> };
 
-function windowOf(w: TriggerWindow | undefined): TriggerWindow {
-  const out: TriggerWindow = {};
-  if (w?.startAt) out.startAt = w.startAt;
-  if (w?.endAt) out.endAt = w.endAt;
-  if (typeof w?.jitterMs === 'number') out.jitterMs = w.jitterMs;
+type TriggerError = { path: string[]; message: string };
+type WindowFields = { startAt?: string; endAt?: string; jitterMs?: number };
+
+/** The window fields of the API trigger (ISO instants with the zone's offset), or the errors. */
+function windowOf(t: TriggerFormValues, timezone: string, errors: TriggerError[]): WindowFields {
+  const out: WindowFields = {};
+  const walls = (['startAt', 'endAt'] as const).filter((k) => t[k]?.trim());
+  if (walls.length && !isValidTimeZone(timezone)) {
+    errors.push({ path: ['timezone'], message: 'Choose a time zone from the list.' });
+  } else {
+    for (const key of walls) {
+      const instant = wallTimeToInstant(t[key], timezone);
+      if (instant) out[key] = toZonedIso(instant, timezone);
+      else errors.push({ path: [key], message: 'Enter a valid date and time.' });
+    }
+  }
+  if (typeof t.jitterMs === 'number' && !Number.isNaN(t.jitterMs)) out.jitterMs = t.jitterMs;
   return out;
 }
 
 /**
- * The API trigger (what triggerSchema accepts) from the form's trigger values. Only the date
- * kind can fail here (no date, or a malformed one); everything else is left to triggerSchema.
+ * The API trigger (what triggerSchema accepts) from the form's trigger values. Only wall times
+ * can fail here (the date kind's missing or malformed date, a malformed window start/end, or a
+ * window without a valid zone); everything else is left to triggerSchema.
  */
 export function buildTrigger(t: TriggerFormValues): BuiltTrigger {
   const timezone = t.timezone.trim();
-  const window = windowOf(t.window);
+  const errors: TriggerError[] = [];
+  const window = windowOf(t, timezone, errors);
+  let trigger: TriggerInput | null = null;
   switch (t.type) {
     case 'cron':
-      return { ok: true, trigger: { type: 'cron', expression: t.expression, timezone, ...window } };
+      trigger = { type: 'cron', expression: t.expression, timezone, ...window };
+      break;
     case 'interval': {
       const every: Partial<Record<EveryUnit, number>> = {};
       for (const unit of EVERY_UNITS) {
         const v = t.every?.[unit];
         if (typeof v === 'number' && !Number.isNaN(v)) every[unit] = v;
       }
-      return { ok: true, trigger: { type: 'interval', every, timezone, ...window } };
+      trigger = { type: 'interval', every, timezone, ...window };
+      break;
     }
     case 'date': {
-      if (!t.runAt.trim()) return { ok: false, errors: [{ path: ['runAt'], message: 'Choose the date and time to run at.' }] };
+      if (!t.runAt.trim()) {
+        errors.push({ path: ['runAt'], message: 'Choose the date and time to run at.' });
+        break;
+      }
       if (!isValidTimeZone(timezone)) {
-        return { ok: false, errors: [{ path: ['timezone'], message: 'Choose a time zone from the list.' }] };
+        if (!errors.some((e) => e.path[0] === 'timezone')) errors.push({ path: ['timezone'], message: 'Choose a time zone from the list.' });
+        break;
       }
       const instant = wallTimeToInstant(t.runAt, timezone);
-      if (!instant) return { ok: false, errors: [{ path: ['runAt'], message: 'Enter a valid date and time.' }] };
-      return { ok: true, trigger: { type: 'date', runAt: toZonedIso(instant, timezone), timezone, ...window } };
+      if (!instant) {
+        errors.push({ path: ['runAt'], message: 'Enter a valid date and time.' });
+        break;
+      }
+      trigger = { type: 'date', runAt: toZonedIso(instant, timezone), timezone, ...window };
+      break;
     }
   }
+  return errors.length || !trigger ? { ok: false, errors } : { ok: true, trigger };
 }
 
 /** The form's trigger values for a stored trigger (or the defaults for a new job). */
@@ -81,10 +105,20 @@ export function triggerFormValues(stored: StoredTrigger | undefined, defaultTime
     every: { minutes: 5 },
     runAt: '',
     timezone: defaultTimezone,
+    startAt: '',
+    endAt: '',
+    jitterMs: undefined,
   };
   if (!stored) return base;
-  const window: TriggerWindow = { startAt: stored.startAt, endAt: stored.endAt, jitterMs: stored.jitterMs };
-  const common = { ...base, type: stored.type, timezone: stored.timezone, window };
+  const zone = stored.timezone;
+  const common: TriggerFormValues = {
+    ...base,
+    type: stored.type,
+    timezone: zone,
+    startAt: stored.startAt ? instantToWallTime(stored.startAt, zone) : '',
+    endAt: stored.endAt ? instantToWallTime(stored.endAt, zone) : '',
+    jitterMs: stored.jitterMs ?? undefined,
+  };
   switch (stored.type) {
     case 'cron':
       return { ...common, expression: stored.expression };

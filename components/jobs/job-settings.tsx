@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Job, StoredTrigger } from '@/lib/types';
+import type { Job, StoredJobOptions, StoredTrigger } from '@/lib/types';
 import { formatDuration } from '@/lib/time';
 import { ZonedTime } from './time';
 
@@ -17,6 +17,19 @@ function everyText(every: Record<string, number | undefined>): string {
     .filter(([, n]) => n)
     .map(([unit, n]) => `${n} ${n === 1 ? unit.replace(/s$/, '') : unit}`);
   return parts.length ? parts.join(' ') : '—';
+}
+
+/** "500 ms", "1 s", "1.5 s", "2 min 00 s". */
+function shortDuration(ms: number): string {
+  if (ms >= 1000 && ms < 60_000 && ms % 1000 === 0) return `${ms / 1000} s`;
+  return formatDuration(ms);
+}
+
+/** "2 retries, backoff 1 s doubling", or "None". */
+export function retriesText(retries: StoredJobOptions['retries']): string {
+  if (!retries || retries.max <= 0) return 'None';
+  const count = `${retries.max} ${retries.max === 1 ? 'retry' : 'retries'}`;
+  return retries.backoffMs > 0 ? `${count}, backoff ${shortDuration(retries.backoffMs)} doubling` : `${count}, no backoff`;
 }
 
 function TriggerFields({ trigger }: { trigger: StoredTrigger }) {
@@ -37,16 +50,16 @@ function TriggerFields({ trigger }: { trigger: StoredTrigger }) {
       ) : null}
       <Row term="Time zone">{zone}</Row>
       {trigger.startAt ? (
-        <Row term="Not before">
+        <Row term="Window start">
           <ZonedTime iso={trigger.startAt} zone={zone} />
         </Row>
       ) : null}
       {trigger.endAt ? (
-        <Row term="Not after">
+        <Row term="Window end">
           <ZonedTime iso={trigger.endAt} zone={zone} />
         </Row>
       ) : null}
-      {trigger.jitterMs ? <Row term="Jitter">up to {formatDuration(trigger.jitterMs)}</Row> : null}
+      <Row term="Jitter">{trigger.jitterMs ? `up to ${shortDuration(trigger.jitterMs)}` : 'None'}</Row>
     </>
   );
 }
@@ -84,7 +97,7 @@ export function JobSettings({ job }: { job: Job }) {
           <Row term="Coalesce missed fires">{o.coalesce ? 'Yes' : 'No'}</Row>
           <Row term="Misfire grace">{formatDuration(o.misfireGraceMs)}</Row>
           <Row term="Timeout">{o.timeoutMs ? formatDuration(o.timeoutMs) : 'None'}</Row>
-          <Row term="Retries">{o.retries ? `${o.retries.max}, backoff ${formatDuration(o.retries.backoffMs)}` : 'None'}</Row>
+          <Row term="Retries">{retriesText(o.retries)}</Row>
           <Row term="Version">{job.version}</Row>
           <Row term="Created">
             <ZonedTime iso={job.createdAt} zone={job.trigger.timezone} />
