@@ -58,3 +58,16 @@ export function dbErrorCode(err: unknown): string | undefined {
   }
   return undefined;
 }
+
+const TRANSIENT = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN', 'ER_QUERY_INTERRUPTED']);
+
+/**
+ * True for errors that say the database is (for now) unreachable or busy — network errors,
+ * lost connections, deadlocks — as opposed to errors about a particular row or statement.
+ */
+export function isTransientDbError(err: unknown): boolean {
+  const code = dbErrorCode(err);
+  if (code) return /^E[A-Z]+$/.test(code) || code.startsWith('PROTOCOL_') || TRANSIENT.has(code);
+  const text = err instanceof Error ? `${err.message} ${err.cause instanceof Error ? err.cause.message : ''}` : '';
+  return /Pool is closed|connect|Connection lost/i.test(text);
+}

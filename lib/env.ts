@@ -42,12 +42,12 @@ const envSchema = z.object({
     .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }),
   /** Days of execution history the built-in retention job keeps. */
   HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
-  /** Name of this instance in heartbeats and execution rows (default host:pid). */
+  /** Name of this instance in heartbeats and execution rows; unique per process (default host:pid:random). */
   INSTANCE_NAME: z.string().max(100).optional(),
   /** Heartbeat period of the engine; an instance is dead after 3 missed beats. */
   SCHEDULER_HEARTBEAT_MS: z.coerce.number().int().min(200).max(60_000).default(5000),
   /** Milliseconds running work may take to finish after SIGTERM before it is marked interrupted. */
-  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
 });
 
 export type Env = z.output<typeof envSchema>;

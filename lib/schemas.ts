@@ -23,6 +23,8 @@ export type JobState = (typeof JOB_STATES)[number];
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
 const MAX_MS = 365 * 24 * 3_600_000;
+/** The longest delay a Node timer can wait (about 24.8 days); longer ones would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export const timeZoneSchema = z
   .string()
@@ -122,11 +124,11 @@ export const jobOptionsSchema = z.strictObject({
   /** A fire that starts later than this is recorded as missed. Default 60 000. */
   misfireGraceMs: z.number().int().min(0).max(MAX_MS).optional(),
   /** Abort the run after this many ms (null: no timeout). */
-  timeoutMs: z.number().int().min(1).max(MAX_MS).nullish(),
+  timeoutMs: z.number().int().min(1).max(MAX_TIMER_MS, 'A timeout is at most 2147483647 ms (about 24.8 days).').nullish(),
   retries: z
     .strictObject({
       max: z.number().int().min(0).max(20),
-      backoffMs: z.number().int().min(0).max(MAX_MS),
+      backoffMs: z.number().int().min(0).max(86_400_000, 'The backoff is at most 86400000 ms (one day).'),
     })
     .nullish(),
 });

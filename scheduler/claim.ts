@@ -210,15 +210,68 @@ export async function queueRetry(db: Db, run: QueuedRun, runAfter: Date): Promis
   }
 }
 
-/** Claims a queued run; returns the job when this instance got it. */
-export async function claimQueued(db: Db, run: QueuedRun, now: Date, instance: string): Promise<JobRow | null> {
-  const [res] = await db
-    .update(jobExecutions)
-    .set({ status: 'running', startedAt: now, instance })
-    .where(and(eq(jobExecutions.id, run.id), eq(jobExecutions.status, 'queued')));
-  if (res.affectedRows !== 1) return null;
-  const [job] = await db.select().from(jobs).where(eq(jobs.id, run.jobId)).limit(1);
-  return job ?? null;
+/**
+ * Claims a queued row. A run-now request always runs; a queued scheduled fire (jittered, or a
+ * retry) obeys the job as it is now: skipped when the job was paused or max instances is
+ * reached. The job row is locked meanwhile, so instances see each other's running counts.
+ */
+export async function claimQueued(
+  db: Db,
+  run: QueuedRun,
+  now: Date,
+  instance: string,
+): Promise<{ job: JobRow; started: boolean; status: ExecutionStatus } | null> {
+  return db.transaction(async (tx) => {
+    const [job] = await tx.select().from(jobs).where(eq(jobs.id, run.jobId)).limit(1).for('update');
+    if (!job) return null;
+    const mine = and(eq(jobExecutions.id, run.id), eq(jobExecutions.status, 'queued'));
+    let skip: string | null = null;
+    if (run.kind === 'scheduled') {
+      if (job.state === 'paused') skip = 'Skipped: the job was paused before this queued fire started.';
+      else {
+        const [{ running }] = await tx
+          .select({ running: count() })
+          .from(jobExecutions)
+          .where(and(eq(jobExecutions.jobId, job.id), eq(jobExecutions.status, 'running')));
+        if (running >= job.options.maxInstances) {
+          skip = `Skipped: ${running} run(s) still in progress and max instances is ${job.options.maxInstances}.`;
+        }
+      }
+    }
+    const [res] = await tx
+      .update(jobExecutions)
+      .set(skip ? { status: 'skipped', finishedAt: now, instance, error: skip } : { status: 'running', startedAt: now, instance })
+      .where(mine);
+    if (res.affectedRows !== 1) return null;
+    return { job, started: !skip, status: skip ? 'skipped' : 'running' };
+  });
+}
+
+/**
+ * Takes a job whose fire cannot be planned (an error that is not the database's: say a stored
+ * trigger this version rejects) out of the loop: pauses it and records a failed row saying why,
+ * so one bad job never stalls the others.
+ */
+export async function quarantineJob(db: Db, job: JobRow, now: Date, instance: string, reason: string): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    const [moved] = await tx
+      .update(jobs)
+      .set({ state: 'paused', nextRunAt: null })
+      .where(and(eq(jobs.id, job.id), eq(jobs.state, 'active'), eq(jobs.nextRunAt, job.nextRunAt!)));
+    if (moved.affectedRows !== 1) return null;
+    const [res] = await tx
+      .insert(jobExecutions)
+      .values({
+        jobId: job.id,
+        scheduledFor: job.nextRunAt!,
+        status: 'failed',
+        finishedAt: now,
+        instance,
+        error: `Could not schedule this job, so it was paused: ${reason}. Fix the job and resume it.`,
+      })
+      .onDuplicateKeyUpdate({ set: { status: 'failed' } });
+    return Number(res.insertId);
+  });
 }
 
 /** Marks rows as finished in one statement (used for shutdown and recovery). */

@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
-import { claimFire, claimQueued, dueJobs, earliestFire, earliestQueued, markInterrupted, queueRetry, queuedRuns, type QueuedRun } from './claim';
+import { isTransientDbError } from '../db/client';
+import { claimFire, claimQueued, dueJobs, earliestFire, earliestQueued, markInterrupted, quarantineJob, queueRetry, queuedRuns, type QueuedRun } from './claim';
 import { onJobsChanged, type SchedulerContext } from './context';
 import { consoleLogger, type EngineLogger } from './log';
 import { heartbeat, recoverDeadInstances, recoverOrphans, removeHeartbeat } from './recovery';
@@ -10,7 +11,7 @@ import { RunAborted, noteLastRun, recordOutcome, runTask, type Outcome } from '.
 
 export interface EngineOptions {
   ctx: SchedulerContext;
-  /** Name in heartbeats and execution rows. Default "<host>:<pid>:<random>". */
+  /** Name in heartbeats and execution rows; must be unique per process. Default "<host>:<pid>:<random>". */
   instanceId?: string;
   /** Longest sleep between database reads, so other instances' edits are seen. Default 1000 ms. */
   pollMs?: number;
@@ -50,12 +51,15 @@ export class Engine {
   private wakeUp: (() => void) | null = null;
   private unsubscribe: (() => void) | null = null;
   private wakePending = false;
-  private lastBeat = 0;
+  private beatTimer: NodeJS.Timeout | null = null;
+  private beating: Promise<void> | null = null;
   private failures = 0;
 
   constructor(options: EngineOptions) {
     this.ctx = options.ctx;
-    this.instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    // Fits varchar(100) even with a long host name.
+    const suffix = `${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.instanceId = options.instanceId?.slice(0, 100) ?? `${hostname().slice(0, 100 - suffix.length - 1)}:${suffix}`;
     this.pollMs = options.pollMs ?? 1000;
     this.batchSize = options.batchSize ?? 200;
     this.heartbeatMs = options.heartbeatMs ?? 5000;
@@ -69,6 +73,11 @@ export class Engine {
     if (this.state !== 'idle') return;
     this.state = 'running';
     this.unsubscribe = onJobsChanged(() => this.wake());
+    // The heartbeat has its own timer: a slow turn or a long back-off must never make a live
+    // instance look dead to its peers (they would interrupt its runs).
+    void this.beat();
+    this.beatTimer = setInterval(() => void this.beat(), this.heartbeatMs);
+    this.beatTimer.unref();
     this.loopDone = this.loop();
     this.log.info(`scheduler ${this.instanceId} started`);
   }
@@ -102,6 +111,8 @@ export class Engine {
     this.unsubscribe?.();
     this.wake();
     await this.loopDone;
+    if (this.beatTimer) clearInterval(this.beatTimer);
+    await this.beating;
     await settleWithin([...this.running.values()].map((r) => r.done), this.shutdownGraceMs);
     const left = [...this.running.values()];
     for (const r of left) r.controller.abort(new RunAborted('shutdown', `Interrupted: scheduler ${this.instanceId} shut down before the run finished.`));
@@ -138,25 +149,18 @@ export class Engine {
   private async turn(): Promise<number> {
     const db = this.ctx.db;
     const now = this.ctx.now();
-    if (now.getTime() - this.lastBeat >= this.heartbeatMs) {
-      await heartbeat(db, { id: this.instanceId, host: hostname(), pid: process.pid, startedAt: this.startedAt }, now);
-      const recovered = await recoverDeadInstances(db, now, this.heartbeatMs * 3);
-      if (recovered) this.log.warn(`marked ${recovered} execution(s) of dead instances interrupted`);
-      const orphans = await recoverOrphans(db, this.instanceId, [...this.running.keys()], now, this.heartbeatMs);
-      if (orphans) this.log.warn(`marked ${orphans} execution(s) whose claim was lost in a database error interrupted`);
-      this.lastBeat = now.getTime();
-    }
     for (const q of await queuedRuns(db, now, this.batchSize)) {
       if (this.state !== 'running') return 0;
-      const job = await claimQueued(db, q, this.ctx.now(), this.instanceId);
-      if (job) this.execute(job, q);
+      const claimed = await claimQueued(db, q, this.ctx.now(), this.instanceId);
+      if (claimed?.started) this.execute(claimed.job, q);
+      else if (claimed) await noteLastRun(db, q.jobId, q.id, claimed.status, this.ctx.now());
     }
     let due: JobRow[];
     do {
       due = await dueJobs(db, this.ctx.now(), this.batchSize);
       for (const job of due) {
         if (this.state !== 'running') return 0;
-        const claim = await claimFire(db, job, this.ctx.now(), this.instanceId);
+        const claim = await this.claimIsolated(job);
         if (!claim) continue;
         if (claim.run) {
           this.execute(job, { id: claim.run.executionId, jobId: job.id, scheduledFor: claim.run.scheduledFor, attempt: 1, kind: 'scheduled' });
@@ -169,6 +173,43 @@ export class Engine {
     const earliest = Math.min(fire?.getTime() ?? Infinity, retry?.getTime() ?? Infinity);
     const untilNext = Number.isFinite(earliest) ? earliest - this.ctx.now().getTime() : this.pollMs;
     return Math.max(0, Math.min(this.pollMs, untilNext));
+  }
+
+  /** Writes the heartbeat and recovers the runs of dead instances (and our own lost claims). */
+  private async beat(): Promise<void> {
+    if (this.beating || this.state !== 'running') return;
+    this.beating = (async () => {
+      const db = this.ctx.db;
+      const now = this.ctx.now();
+      try {
+        await heartbeat(db, { id: this.instanceId, host: hostname(), pid: process.pid, startedAt: this.startedAt });
+        const recovered = await recoverDeadInstances(db, now, this.heartbeatMs * 3);
+        if (recovered) this.log.warn(`marked ${recovered} execution(s) of dead instances interrupted`);
+        const orphans = await recoverOrphans(db, this.instanceId, [...this.running.keys()], now, this.heartbeatMs);
+        if (orphans) this.log.warn(`marked ${orphans} execution(s) whose claim was lost in a database error interrupted`);
+      } catch (err) {
+        this.log.warn(`heartbeat failed: ${coerceError(err).message}`);
+      }
+    })().finally(() => {
+      this.beating = null;
+    });
+    return this.beating;
+  }
+
+  /**
+   * Claims a due fire. A database that is down fails the whole turn (the loop backs off); any
+   * other error belongs to this job alone: it is paused with a failed row saying why.
+   */
+  private async claimIsolated(job: JobRow) {
+    try {
+      return await claimFire(this.ctx.db, job, this.ctx.now(), this.instanceId);
+    } catch (err) {
+      if (isTransientDbError(err)) throw err;
+      const reason = coerceError(err).message;
+      this.log.error(`job "${job.id}" could not be scheduled and was paused: ${reason}`, err);
+      await quarantineJob(this.ctx.db, job, this.ctx.now(), this.instanceId, reason);
+      return null;
+    }
   }
 
   /** Starts a run in the background, records its outcome and queues a retry when the job asks. */
@@ -188,6 +229,7 @@ export class Engine {
           await this.retry(run, retries.backoffMs);
         }
       })
+      .catch((err: unknown) => this.log.error(`run of execution ${run.id} failed unexpectedly`, err))
       .finally(() => {
         if (timer) clearTimeout(timer);
         this.running.delete(run.id);
@@ -197,7 +239,8 @@ export class Engine {
 
   /** Queues the next attempt after an exponential backoff with ±20 % jitter. */
   private async retry(run: QueuedRun, backoffMs: number): Promise<void> {
-    const delay = Math.round(backoffMs * 2 ** (run.attempt - 1) * (0.8 + Math.random() * 0.4));
+    // Capped at a week so a long backoff never overflows the date.
+    const delay = Math.min(7 * 86_400_000, Math.round(backoffMs * 2 ** (run.attempt - 1) * (0.8 + Math.random() * 0.4)));
     try {
       if (await queueRetry(this.ctx.db, run, new Date(this.ctx.now().getTime() + delay))) this.wake();
     } catch (err) {

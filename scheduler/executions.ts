@@ -6,9 +6,10 @@ import type { SchedulerContext } from './context';
 import { toExecution } from './serialize';
 import { parseInput } from './validate';
 import { NotFoundError } from '../lib/errors';
+import { env } from '../lib/env';
 
-/** An instance whose heartbeat is older than this is considered dead. */
-export const INSTANCE_STALE_MS = 15_000;
+/** An instance whose heartbeat is older than three beats is considered dead (as recovery does). */
+const staleMs = () => 3 * env().SCHEDULER_HEARTBEAT_MS;
 
 /** GET /api/jobs/{id}/executions: newest first, optional status filter. 404 for an unknown job. */
 export async function listExecutions(ctx: SchedulerContext, jobId: string, query: unknown): Promise<Page<Execution>> {
@@ -52,7 +53,7 @@ export async function listInstances(ctx: SchedulerContext): Promise<InstanceInfo
     pid: r.pid,
     startedAt: r.startedAt.toISOString(),
     lastSeenAt: r.lastSeenAt.toISOString(),
-    alive: now - r.lastSeenAt.getTime() < INSTANCE_STALE_MS,
+    alive: now - r.lastSeenAt.getTime() < staleMs(),
   }));
 }
 

@@ -240,7 +240,7 @@ export function previewTrigger(ctx: SchedulerContext, input: unknown): { runs: s
 }
 
 /** Next `count` fires of a stored job (for its page). */
-export function upcomingRuns(job: Job, count: number, from: Date): string[] {
+export function upcomingRuns(job: Job, count: number): string[] {
   if (job.state !== 'active' || !job.nextRunAt) return [];
   const first = new Date(job.nextRunAt);
   return [first, ...upcomingFires(job.trigger, count - 1, first)].map((d) => d.toISOString());

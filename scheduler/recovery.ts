@@ -4,12 +4,15 @@ import { jobExecutions, schedulerInstances } from '../db/schema';
 
 /** Heartbeats: each engine keeps its row fresh; survivors recover a dead one's running rows. */
 
-/** Writes (or refreshes) this instance's heartbeat row. */
-export async function heartbeat(db: Db, instance: { id: string; host: string; pid: number; startedAt: Date }, now: Date): Promise<void> {
+/**
+ * Writes (or refreshes) this instance's heartbeat row. last_seen_at is the database's clock, so
+ * instances on hosts whose clocks disagree still judge each other's heartbeats correctly.
+ */
+export async function heartbeat(db: Db, instance: { id: string; host: string; pid: number; startedAt: Date }): Promise<void> {
   await db
     .insert(schedulerInstances)
-    .values({ ...instance, lastSeenAt: now })
-    .onDuplicateKeyUpdate({ set: { lastSeenAt: now } });
+    .values({ ...instance, lastSeenAt: sql`CURRENT_TIMESTAMP(3)` })
+    .onDuplicateKeyUpdate({ set: { lastSeenAt: sql`CURRENT_TIMESTAMP(3)` } });
 }
 
 /** Removes this instance's heartbeat (clean shutdown). */
@@ -23,7 +26,8 @@ export async function removeHeartbeat(db: Db, id: string): Promise<void> {
  */
 export async function recoverDeadInstances(db: Db, now: Date, staleMs: number): Promise<number> {
   const cutoff = new Date(now.getTime() - staleMs);
-  const alive = db.select({ id: schedulerInstances.id }).from(schedulerInstances).where(gte(schedulerInstances.lastSeenAt, cutoff));
+  const dbCutoff = sql`CURRENT_TIMESTAMP(3) - INTERVAL ${staleMs * 1000} MICROSECOND`;
+  const alive = db.select({ id: schedulerInstances.id }).from(schedulerInstances).where(gte(schedulerInstances.lastSeenAt, dbCutoff));
   const [res] = await db
     .update(jobExecutions)
     .set({

@@ -51,6 +51,13 @@ function serializeResult(value: unknown): string | null {
   }
 }
 
+/** An error's message, with its cause's when that says more (fetch's "fetch failed" hides ECONNREFUSED there). */
+function errorText(err: Error): string {
+  const message = err.message || err.name;
+  const cause = err.cause instanceof Error ? err.cause.message || (err.cause as { code?: string }).code : undefined;
+  return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
+}
+
 /**
  * Runs the job's task for one execution and returns its outcome. Never throws: a task that
  * throws, rejects, hangs past its timeout or returns something odd only affects its own row.
@@ -66,7 +73,7 @@ export async function runTask(
   const started = performance.now();
   const finish = (status: ExecutionStatus, err: Error | null, result: unknown = undefined): Outcome => ({
     status,
-    error: err ? err.message.slice(0, 10_000) || err.name : null,
+    error: err ? errorText(err).slice(0, 10_000) : null,
     stack: err?.stack?.slice(0, 20_000) ?? null,
     log: text(),
     result: serializeResult(result),
@@ -101,11 +108,7 @@ export async function runTask(
   } catch (thrown) {
     const reason = signal.aborted ? signal.reason : undefined;
     if (reason instanceof RunAborted) return finish(reason.cause === 'timeout' ? 'timed_out' : 'interrupted', reason);
-    const err = coerceError(thrown);
-    // fetch and friends hide the useful part ("ECONNREFUSED 127.0.0.1:1") in `cause`.
-    const cause = err.cause instanceof Error ? err.cause.message || (err.cause as { code?: string }).code : undefined;
-    if (cause && !err.message.includes(cause)) err.message = `${err.message}: ${cause}`;
-    return finish('failed', err);
+    return finish('failed', coerceError(thrown));
   }
 }
 

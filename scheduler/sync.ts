@@ -31,8 +31,8 @@ export interface SyncReport {
 
 /**
  * Applies the code's job declarations. Safe with several instances starting at once: creation
- * races end in one row (the loser's duplicate is ignored) and updates are conditional on the
- * version read. A declaration that fails validation is logged and skipped, never half-written.
+ * races end in one row (the loser's duplicate is ignored), and concurrent replacements write the
+ * same declaration. A declaration that fails validation is logged and skipped, never half-written.
  */
 export async function syncDeclaredJobs(
   ctx: SchedulerContext,

@@ -4,6 +4,7 @@
  * missing or older than the sources, then serves it with `next start` on PORT.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { disconnect } from '../db/client';
@@ -47,8 +48,15 @@ async function main(): Promise<void> {
   // The scheduler handles SIGTERM itself (finish running work, mark the rest interrupted, exit 0).
   const childEnv = { ...process.env, NEXT_MANUAL_SIG_HANDLE: 'true' };
   const child = spawn(process.execPath, [nextBin, 'start', '-p', String(config.PORT)], { cwd: root, stdio: 'inherit', env: childEnv });
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+  let forwarded: NodeJS.Signals | null = null;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      forwarded = signal;
+      child.kill(signal);
+    });
+  }
+  // Exit 0 only when the server stopped because we asked it to; a crash (OOM kill, SIGSEGV) is a failure.
+  child.on('exit', (code, signal) => process.exit(code ?? (signal && signal === forwarded ? 0 : 128 + (osConstants.signals[signal!] ?? 0))));
 }
 
 main().catch((err) => {

@@ -1,6 +1,7 @@
 import 'server-only';
 import { revalidatePath } from 'next/cache';
 import { DomainError, ValidationError, coerceError } from '@/lib/errors';
+import { assertJobId } from '@/scheduler/jobs';
 import type { ActionResult } from '@/lib/action-result';
 import { isSignedIn } from './auth';
 
@@ -9,8 +10,8 @@ import { isSignedIn } from './auth';
  * and hides internals of unexpected ones (logged on the server).
  */
 export async function runAction<T>(body: () => Promise<T>): Promise<ActionResult<T>> {
-  if (!(await isSignedIn())) return { ok: false, error: 'Your session has ended. Sign in again.', status: 401 };
   try {
+    if (!(await isSignedIn())) return { ok: false, error: 'Your session has ended. Sign in again.', status: 401 };
     return { ok: true, data: await body() };
   } catch (err) {
     if (err instanceof DomainError) {
@@ -22,15 +23,14 @@ export async function runAction<T>(body: () => Promise<T>): Promise<ActionResult
   }
 }
 
-/** Server action arguments come from the client: check a job id before touching the database. */
-export function checkedId(id: unknown): string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 191) {
-    throw new ValidationError('Invalid job id.', { id: ['A job id is 1 to 191 characters.'] });
-  }
-  return id;
-}
-
 /** Re-renders every dashboard page (the table and the job pages) after a change. */
 export function refreshDashboard(): void {
   revalidatePath('/', 'layout');
+}
+
+/** Server action arguments come from the client: check a job id before touching the database. */
+export function checkedId(id: unknown): string {
+  if (typeof id !== 'string') throw new ValidationError('Invalid job id.', { id: ['A job id is a string.'] });
+  assertJobId(id);
+  return id;
 }

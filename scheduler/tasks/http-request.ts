@@ -2,6 +2,24 @@ import { z } from 'zod';
 import { defineTask } from '../task';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
+/** Bytes of a response body read at most: a job pointed at a large download must not load it all. */
+const MAX_BODY = 64 * 1024;
+
+/** Reads up to `max` bytes of the body as text and drops the rest. */
+async function readCapped(res: Response, max: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < max) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader.cancel().catch(() => {});
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, max));
+}
 
 export const httpRequest = defineTask({
   name: 'http.request',
@@ -28,7 +46,7 @@ export const httpRequest = defineTask({
       signal,
       redirect: 'follow',
     });
-    const text = args.method === 'HEAD' ? '' : await res.text();
+    const text = args.method === 'HEAD' ? '' : await readCapped(res, MAX_BODY);
     ctx.log.info(`${args.method} ${args.url} -> ${res.status} in ${Date.now() - started} ms`);
     const ok = args.expectStatus ? res.status === args.expectStatus : res.ok;
     if (!ok) {

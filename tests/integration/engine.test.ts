@@ -300,6 +300,38 @@ describe('engine (one process, real MariaDB)', () => {
     expect(await rowsOf('flaky')).toHaveLength(3);
   });
 
+  it('pauses a job whose stored trigger cannot be planned, with a failed row, and keeps the others running', async () => {
+    await createJob(tdb.ctx, { id: 'broken', task: 'log.message', args: { message: 'x' }, trigger: every1s, paused: true });
+    // As if a stored trigger became unreadable (hand-edited JSON, or a newer version's syntax).
+    await tdb.query(
+      `UPDATE jobs SET state = 'active', next_run_at = ?, \`trigger\` = JSON_OBJECT('type', 'cron', 'expression', 'not a cron', 'timezone', 'UTC') WHERE id = 'broken'`,
+      [new Date(Date.now() - 100)],
+    );
+    tdb.ctx.notify();
+    const [failed] = await waitForRows('broken', 1, 'failed');
+    expect(failed.error).toMatch(/Could not schedule this job, so it was paused/);
+    expect(await jobRow('broken')).toMatchObject({ state: 'paused', next_run_at: null });
+    await clockTicks(2);
+    // The one error logged is this job's; later checks expect a quiet log, so take it out.
+    const errors = logger.lines.filter((l) => l.level === 'error');
+    expect(errors.map((l) => l.message)).toEqual([expect.stringMatching(/job "broken" could not be scheduled/)]);
+    logger.lines.splice(logger.lines.indexOf(errors[0]), 1);
+  });
+
+  it('delays a fire by its jitter through a queued row, then runs it', async () => {
+    await createJob(tdb.ctx, {
+      id: 'jittery',
+      task: 'log.message',
+      args: { message: 'x' },
+      trigger: { type: 'date', runAt: inSeconds(0.3), jitterMs: 800 },
+    });
+    const [row] = await waitForRows('jittery', 1, 'succeeded');
+    const delay = row.started_at!.getTime() - row.scheduled_for.getTime();
+    expect(delay).toBeGreaterThanOrEqual(0);
+    expect(delay).toBeLessThan(800 + 1500);
+    expect(row.kind).toBe('scheduled');
+  });
+
   it('stops firing a deleted job', async () => {
     await createJob(tdb.ctx, { id: 'doomed', task: 'log.message', args: { message: 'x' }, trigger: every1s });
     await waitForRows('doomed', 1);

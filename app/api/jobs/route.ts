@@ -7,13 +7,11 @@ export const GET = apiRoute(async (req) => jsonResponse(await listJobs(appContex
 
 /**
  * POST /api/jobs: creates a job (201 with Location). An existing id is a 409 unless the body
- * says `"replaceExisting": true`; a replacement answers 200.
+ * says `"replaceExisting": true` (then the job is replaced, also 201).
  */
 export const POST = apiRoute(async (req) => {
   const job = await createJob(appContext(), await readJson(req));
-  // A fresh row starts at version 1; a replacement bumps the stored version.
-  const replaced = job.version > 1;
-  return jsonResponse(job, { status: replaced ? 200 : 201, headers: { location: jobLocation(job.id) } });
+  return jsonResponse(job, { status: 201, headers: { location: jobLocation(job.id) } });
 });
 
 /** Other methods: 405 problem+json with an Allow header; OPTIONS lists the allowed ones. */

@@ -64,7 +64,7 @@ export default async function JobPage({ params, searchParams }: Props) {
   const job = await loadJob(id);
   const { value: query, problems } = parseSearchParams(listExecutionsQuerySchema, await searchParams);
   const history = await listExecutions(appContext(), job.id, query);
-  const runs = upcomingRuns(job, 5, new Date());
+  const runs = upcomingRuns(job, 5);
 
   return (
     <JobButtonActionsProvider actions={jobButtonActions}>
