@@ -6,7 +6,7 @@ export async function signIn(page: Page): Promise<void> {
   await page.goto('/login');
   await page.getByLabel('Password').fill(E2E_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(/\/jobs$/);
 }
 
 const auth = { Authorization: `Bearer ${E2E_TOKEN}` };

@@ -50,7 +50,7 @@ test('pause, resume, run now and delete through the buttons', async ({ page, req
     args: { message: 'button run' },
     trigger: { type: 'interval', every: { hours: 1 } },
   });
-  await page.goto(`/?q=${job.id}`);
+  await page.goto(`/jobs?q=${job.id}`);
   const row = jobRow(page, 'Button target');
   await expect(row).toBeVisible();
 

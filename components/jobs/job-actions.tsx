@@ -89,7 +89,7 @@ export function JobActions({ job, leaveAfterDelete = false, size = 'sm' }: JobAc
     }
     setConfirming(false);
     status.success(`Deleted ${job.name}`);
-    if (leaveAfterDelete) router.replace('/');
+    if (leaveAfterDelete) router.replace('/jobs');
     return null;
   }
 

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
 const LINKS = [
-  { href: '/', label: 'Jobs', match: (p: string) => p === '/' || (p.startsWith('/jobs/') && p !== '/jobs/new') },
+  { href: '/jobs', label: 'Jobs', match: (p: string) => p === '/jobs' || (p.startsWith('/jobs/') && p !== '/jobs/new') },
   { href: '/jobs/new', label: 'New job', match: (p: string) => p === '/jobs/new' },
 ];
 

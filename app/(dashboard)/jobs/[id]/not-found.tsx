@@ -6,7 +6,7 @@ export default function JobNotFound() {
     <div className="card empty-state">
       <h1>Job not found</h1>
       <p className="muted">There is no job with this id. It may have been deleted.</p>
-      <Link href="/" className="btn btn-primary">
+      <Link href="/jobs" className="btn btn-primary">
         Back to jobs
       </Link>
     </div>

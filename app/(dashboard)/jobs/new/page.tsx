@@ -23,7 +23,7 @@ export default async function NewJobPage() {
         defaultTimezone={appContext().defaultTimezone}
         submitAction={createJobAction}
         previewAction={previewTriggerAction}
-        cancelHref="/"
+        cancelHref="/jobs"
       />
     </>
   );

@@ -63,7 +63,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
             {query.q ? <>No job’s name or id contains “{query.q}”</> : <>No job matches</>}
             {query.state ? <> in the state “{query.state}”</> : null}.
           </p>
-          <Link href="/" className="btn btn-secondary">
+          <Link href="/jobs" className="btn btn-secondary">
             Clear filters
           </Link>
         </div>

@@ -1,0 +1,6 @@
+import { redirect } from 'next/navigation';
+
+/** The home page: the jobs list for now. */
+export default function HomePage() {
+  redirect('/jobs');
+}
