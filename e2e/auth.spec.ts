@@ -15,9 +15,10 @@ test('a wrong password is refused with a message', async ({ page }) => {
   await expect(page).toHaveURL(/\/login$/);
 });
 
-test('the right password opens the jobs table, and sign out closes it', async ({ page }) => {
+test('the right password opens the overview, and sign out closes it', async ({ page }) => {
   await signIn(page);
-  await expect(page.getByRole('table', { name: 'Jobs' }).or(page.getByText('No jobs yet'))).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto('/');

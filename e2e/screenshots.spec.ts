@@ -9,6 +9,7 @@ test('screenshots of the jobs table, the form and a job page', async ({ page, re
   await signIn(page);
   await page.setViewportSize({ width: 1280, height: 800 });
 
+  await page.goto('/jobs');
   await expect(page.getByRole('table', { name: 'Jobs' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/jobs.png', fullPage: true });
 
@@ -24,6 +25,6 @@ test('screenshots of the jobs table, the form and a job page', async ({ page, re
   await page.screenshot({ path: 'test-results/screenshots/job.png', fullPage: true });
 
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto('/');
+  await page.goto('/jobs');
   await page.screenshot({ path: 'test-results/screenshots/jobs-narrow.png', fullPage: true });
 });

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
 const LINKS = [
+  { href: '/', label: 'Overview', match: (p: string) => p === '/' },
   { href: '/jobs', label: 'Jobs', match: (p: string) => p === '/jobs' || (p.startsWith('/jobs/') && p !== '/jobs/new') },
   { href: '/jobs/new', label: 'New job', match: (p: string) => p === '/jobs/new' },
 ];

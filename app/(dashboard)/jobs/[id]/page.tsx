@@ -6,6 +6,7 @@ import { listExecutionsQuerySchema } from '@/lib/schemas';
 import type { Job } from '@/lib/types';
 import { getJob, upcomingRuns } from '@/scheduler/jobs';
 import { listExecutions } from '@/scheduler/executions';
+import { jobDailyCounts, jobDurations } from '@/scheduler/stats';
 import { appContext } from '@/scheduler/context';
 import { AutoRefresh } from '@/components/data-table/auto-refresh';
 import { parseSearchParams, type RawSearchParams } from '@/components/data-table/search-params';
@@ -13,6 +14,7 @@ import { StateBadge } from '@/components/jobs/badges';
 import { ExecutionHistory } from '@/components/jobs/execution-history';
 import { JobActions, JobButtonActionsProvider, type JobButtonActions } from '@/components/jobs/job-actions';
 import { JobSettings } from '@/components/jobs/job-settings';
+import { JobCharts } from '@/components/charts/job-charts';
 import { RelativeTime } from '@/components/jobs/time';
 import { UpcomingRuns } from '@/components/jobs/upcoming-runs';
 import { deleteJobAction, pauseJobAction, resumeJobAction, runJobNowAction } from '../../../actions/job-buttons';
@@ -57,13 +59,18 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `${job.name} · Cronboard` };
 }
 
-/** One job: actions, settings, next runs and its execution history (status and page in the URL). */
+/** One job: actions, settings, next runs, charts and its execution history (status and page in the URL). */
 export default async function JobPage({ params, searchParams }: Props) {
   await requireSignedIn();
   const id = jobIdFrom((await params).id);
   const job = await loadJob(id);
   const { value: query, problems } = parseSearchParams(listExecutionsQuerySchema, await searchParams);
-  const history = await listExecutions(appContext(), job.id, query);
+  const ctx = appContext();
+  const [history, durations, daily] = await Promise.all([
+    listExecutions(ctx, job.id, query),
+    jobDurations(ctx, job.id),
+    jobDailyCounts(ctx, job.id),
+  ]);
   const runs = upcomingRuns(job, 5);
 
   return (
@@ -94,6 +101,11 @@ export default async function JobPage({ params, searchParams }: Props) {
         <div className="card">
           <UpcomingRuns runs={runs} zone={job.trigger.timezone} state={job.state} />
         </div>
+      </section>
+
+      <section aria-labelledby="charts-heading" className="section">
+        <h2 id="charts-heading">Charts</h2>
+        <JobCharts durations={durations} daily={daily} />
       </section>
 
       <section aria-labelledby="history-heading" className="section">
