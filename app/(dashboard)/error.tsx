@@ -24,7 +24,7 @@ export default function DashboardError({ error, retry }: { error: Error & { dige
         <button type="button" className="btn btn-primary" onClick={() => retry()}>
           Try again
         </button>
-        <Link href="/" className="btn btn-secondary">
+        <Link href="/jobs" className="btn btn-secondary">
           Back to jobs
         </Link>
       </div>
