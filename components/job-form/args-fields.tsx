@@ -1,6 +1,6 @@
 'use client';
 
-import type { ArgField } from './args-schema';
+import { defaultText, type ArgField } from './args-schema';
 import { errorAt } from './error-paths';
 import { Field, FieldNotes, inputA11y } from './field';
 import { useBind, useJobForm } from './form-context';
@@ -12,8 +12,10 @@ function helpOf(f: ArgField): string | undefined {
     f.kind === 'number' && (f.minimum !== undefined || f.maximum !== undefined)
       ? `${f.integer ? 'Whole number' : 'Number'}${f.minimum !== undefined ? ` from ${f.minimum}` : ''}${f.maximum !== undefined ? ` up to ${f.maximum}` : ''}.`
       : undefined;
-  const json = f.kind === 'json' ? `JSON${f.expects ? ` ${f.expects}` : ''}.` : undefined;
-  const text = [f.description, range, json].filter(Boolean).join(' ');
+  const json = f.kind === 'json' ? (f.stringRecord ? 'JSON object of strings.' : `JSON${f.expects ? ` ${f.expects}` : ''}.`) : undefined;
+  const fallback = defaultText(f.default);
+  const def = fallback === undefined ? undefined : `Default: ${f.kind === 'boolean' ? (f.default ? 'on' : 'off') : fallback || 'empty'}.`;
+  const text = [f.description, range, json, def].filter(Boolean).join(' ');
   return text || undefined;
 }
 
@@ -26,6 +28,7 @@ function ArgInput({ field }: { field: ArgField }) {
   const name = `args.${field.name}` as const;
   const error = errorAt(errors, name);
   const help = helpOf(field);
+  const placeholder = defaultText(field.default);
   const a11y = { ...inputA11y(id, error, Boolean(help)), 'aria-required': field.required || undefined };
 
   if (field.kind === 'boolean') {
@@ -50,6 +53,7 @@ function ArgInput({ field }: { field: ArgField }) {
           step={field.integer ? 1 : 'any'}
           min={field.minimum}
           max={field.maximum}
+          placeholder={placeholder}
           {...a11y}
           {...bind.value(name, { setValueAs: optionalNumber })}
         />
@@ -58,7 +62,7 @@ function ArgInput({ field }: { field: ArgField }) {
     case 'enum':
       control = (
         <select {...a11y} {...bind.value(name)}>
-          <option value="">{field.required ? 'Choose…' : '(default)'}</option>
+          <option value="">{field.required ? 'Choose…' : placeholder === undefined ? '(default)' : `(default: ${placeholder})`}</option>
           {field.options?.map((o) => (
             <option key={o} value={o}>
               {o}
@@ -68,7 +72,7 @@ function ArgInput({ field }: { field: ArgField }) {
       );
       break;
     case 'text':
-      control = <textarea rows={5} {...a11y} {...bind.value(name)} />;
+      control = <textarea rows={5} maxLength={field.maxLength} placeholder={placeholder} {...a11y} {...bind.value(name)} />;
       break;
     case 'json':
       control = (
@@ -76,14 +80,23 @@ function ArgInput({ field }: { field: ArgField }) {
           rows={4}
           spellCheck={false}
           className={styles.mono}
-          placeholder={field.expects === 'array' ? '["a", "b"]' : '{"key": "value"}'}
+          placeholder={placeholder ?? (field.expects === 'array' ? '["a", "b"]' : '{"key": "value"}')}
           {...a11y}
           {...bind.value(name)}
         />
       );
       break;
     default:
-      control = <input type="text" autoComplete="off" {...a11y} {...bind.value(name)} />;
+      control = (
+        <input
+          type={field.inputType ?? 'text'}
+          autoComplete="off"
+          maxLength={field.maxLength}
+          placeholder={placeholder}
+          {...a11y}
+          {...bind.value(name)}
+        />
+      );
   }
   return (
     <Field id={id} label={field.name} required={field.required} help={help} error={error}>

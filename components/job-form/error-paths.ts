@@ -6,6 +6,8 @@ export interface VisibleFields {
   triggerType: TriggerKind;
   /** Property names of the selected task's arguments. */
   argNames: string[];
+  /** The arguments are edited as raw JSON: their errors show under the JSON editor. */
+  argsJson?: boolean;
 }
 
 const ALWAYS = new Set([
@@ -40,8 +42,24 @@ export function isVisibleField(path: string, visible: VisibleFields): boolean {
   if (ALWAYS.has(path)) return true;
   if (visible.mode === 'create' && (path === 'id' || path === 'paused')) return true;
   if (BY_KIND[visible.triggerType].test(path)) return true;
-  if (path.startsWith('args.')) return visible.argNames.includes(path.slice('args.'.length));
+  if (path === 'argsJson') return Boolean(visible.argsJson);
+  if (path.startsWith('args.')) return !visible.argsJson && visible.argNames.includes(path.slice('args.'.length));
   return false;
+}
+
+/**
+ * Splits the server's field errors for the JSON editor: the arguments' errors ("args",
+ * "args.url") joined into one message naming each property, and the rest.
+ */
+export function splitArgsErrors(fieldErrors: Record<string, string[]>): { args: string | null; rest: Array<[string, string[]]> } {
+  const args: string[] = [];
+  const rest: Array<[string, string[]]> = [];
+  for (const [path, messages] of Object.entries(fieldErrors)) {
+    if (path === 'args') args.push(messages.join(' '));
+    else if (path.startsWith('args.')) args.push(`${path.slice('args.'.length)}: ${messages.join(' ')}`);
+    else rest.push([path, messages]);
+  }
+  return { args: args.length ? args.join(' ') : null, rest };
 }
 
 /** Readable name of a field path for the form-level list, e.g. "trigger.startAt" -> "Trigger start". */
@@ -50,6 +68,7 @@ export function fieldTitle(path: string): string {
     _: 'Job',
     id: 'Id',
     args: 'Arguments',
+    argsJson: 'Arguments (JSON)',
     trigger: 'Trigger',
     'trigger.startAt': 'Trigger start',
     'trigger.endAt': 'Trigger end',

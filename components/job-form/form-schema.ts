@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { jobInputSchema, jobOptionsSchema, triggerSchema, type JobInput, type JobPatch, type TriggerInput } from '@/lib/schemas';
 import { DEFAULT_JOB_OPTIONS, type Job, type TaskInfo } from '@/lib/types';
-import { argFieldsOf, fromFormArgs, toFormArgs } from './args-schema';
+import { initialArgsJson, parseArgsJson } from './args-json';
+import { argFieldsOf, argsNeedJson, fromFormArgs, toFormArgs } from './args-schema';
 import { buildTrigger, triggerFormValues, triggerKey, type TriggerFormValues } from './trigger-build';
 
 /**
@@ -85,6 +86,9 @@ export function makeJobFormSchema({ mode, tasks, initialTriggerKey }: JobFormSch
         .transform((s) => s.trim() || undefined)
         .pipe(mode === 'create' ? jobInputSchema.shape.id : z.string().optional()),
       args: z.record(z.string(), z.unknown()),
+      /** "json": the arguments are edited as raw JSON (argsJson), not with the generated fields. */
+      argsMode: z.enum(['fields', 'json']),
+      argsJson: z.string(),
       trigger,
       options: optionsFormSchema,
     })
@@ -94,14 +98,21 @@ export function makeJobFormSchema({ mode, tasks, initialTriggerKey }: JobFormSch
         if (v.task) ctx.addIssue({ code: 'custom', path: ['task'], message: `Unknown task "${v.task}": choose one from the list.` });
         return;
       }
-      const converted = fromFormArgs(argFieldsOf(task.argsSchema), v.args);
+      const fields = argFieldsOf(task.argsSchema);
+      if (v.argsMode === 'json') {
+        const parsed = parseArgsJson(fields, v.argsJson);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', path: ['argsJson'], message: parsed.error });
+        return;
+      }
+      const converted = fromFormArgs(fields, v.args);
       if (converted.ok) return;
       for (const [name, message] of Object.entries(converted.errors)) {
         ctx.addIssue({ code: 'custom', path: ['args', name], message });
       }
     })
     .transform((v) => {
-      const converted = fromFormArgs(argFieldsOf(taskByName.get(v.task)?.argsSchema), v.args);
+      const fields = argFieldsOf(taskByName.get(v.task)?.argsSchema);
+      const converted = v.argsMode === 'json' ? parseArgsJson(fields, v.argsJson) : fromFormArgs(fields, v.args);
       return {
         id: v.id,
         name: v.name,
@@ -136,12 +147,16 @@ export function toPatchPayload(out: JobFormOutput, version: number): JobPatch {
 export function initialFormValues(tasks: TaskInfo[], defaultTimezone: string, job?: Job): JobFormValues {
   const task = job?.task ?? tasks[0]?.name ?? '';
   const argsSchema = tasks.find((t) => t.name === task)?.argsSchema;
+  const fields = argFieldsOf(argsSchema);
+  const json = argsNeedJson(argsSchema);
   return {
     id: job?.id ?? '',
     name: job?.name ?? '',
     description: job?.description ?? '',
     task,
-    args: toFormArgs(argFieldsOf(argsSchema), job?.args),
+    args: toFormArgs(fields, job?.args),
+    argsMode: json ? 'json' : 'fields',
+    argsJson: json ? initialArgsJson(fields, job?.args) : '',
     trigger: triggerFormValues(job?.trigger, defaultTimezone),
     paused: false,
     options: {

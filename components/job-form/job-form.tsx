@@ -8,9 +8,10 @@ import { FormProvider, useForm, useWatch, type Path } from 'react-hook-form';
 import type { ActionResult } from '@/lib/action-result';
 import type { Job, TaskInfo } from '@/lib/types';
 import { AdvancedOptions } from './advanced-options';
-import { argFieldsOf, toFormArgs } from './args-schema';
-import { ArgsFields } from './args-fields';
-import { errorAt, flattenErrors, isVisibleField, type ErrorEntry, type VisibleFields } from './error-paths';
+import { initialArgsJson } from './args-json';
+import { argFieldsOf, argsNeedJson, toFormArgs } from './args-schema';
+import { ArgsSection } from './args-section';
+import { errorAt, flattenErrors, isVisibleField, splitArgsErrors, type ErrorEntry, type VisibleFields } from './error-paths';
 import { Field, inputA11y } from './field';
 import { FormAlert, type AlertState } from './form-alert';
 import {
@@ -71,17 +72,25 @@ export function JobForm({ mode, tasks, timeZones, defaultTimezone, job, submitAc
 
   const taskName = useWatch({ control, name: 'task' });
   const triggerType = useWatch({ control, name: 'trigger.type' });
+  const argsJson = useWatch({ control, name: 'argsMode' }) === 'json';
   const task = tasks.find((t) => t.name === taskName);
   const argFields = useMemo(() => argFieldsOf(task?.argsSchema), [task]);
-  const visible: VisibleFields = { mode, triggerType, argNames: argFields.map((f) => f.name) };
+  const jsonOnly = useMemo(() => argsNeedJson(task?.argsSchema), [task]);
+  const visible: VisibleFields = { mode, triggerType, argNames: argFields.map((f) => f.name), argsJson };
   const hiddenErrors: ErrorEntry[] = flattenErrors(formState.errors).filter(
     (e) => !e.path.startsWith('root') && !isVisibleField(e.path, visible),
   );
 
+  /** A new task: its arguments (the stored ones when back on the job's own task), in the same editor when it can. */
   function onTaskChange(name: string) {
-    const fields = argFieldsOf(tasks.find((t) => t.name === name)?.argsSchema);
-    setValue('args', toFormArgs(fields, name === job?.task ? job.args : undefined));
-    clearErrors('args');
+    const argsSchema = tasks.find((t) => t.name === name)?.argsSchema;
+    const fields = argFieldsOf(argsSchema);
+    const stored = name === job?.task ? job.args : undefined;
+    const json = argsNeedJson(argsSchema) || (getValues('argsMode') === 'json' && fields.length > 0);
+    setValue('args', toFormArgs(fields, stored));
+    setValue('argsMode', json ? 'json' : 'fields');
+    setValue('argsJson', json ? initialArgsJson(fields, stored) : '');
+    clearErrors(['args', 'argsJson']);
   }
 
   function showFailure(res: Extract<ActionResult<Job>, { ok: false }>, id: string | undefined) {
@@ -96,7 +105,12 @@ export function JobForm({ mode, tasks, timeZones, defaultTimezone, job, submitAc
     }
     const items: ErrorEntry[] = [];
     let focused = false;
-    for (const [path, messages] of Object.entries(res.fieldErrors ?? {})) {
+    const split = argsJson ? splitArgsErrors(res.fieldErrors ?? {}) : { args: null, rest: Object.entries(res.fieldErrors ?? {}) };
+    if (split.args) {
+      setError('argsJson', { type: 'server', message: split.args }, { shouldFocus: true });
+      focused = true;
+    }
+    for (const [path, messages] of split.rest) {
       const message = messages.join(' ');
       if (isVisibleField(path, visible)) {
         setError(path as Path<JobFormValues>, { type: 'server', message }, { shouldFocus: !focused });
@@ -174,10 +188,7 @@ export function JobForm({ mode, tasks, timeZones, defaultTimezone, job, submitAc
                 ))}
               </select>
             </Field>
-            <fieldset className={styles.fieldset}>
-              <legend>Arguments</legend>
-              <ArgsFields key={taskName} fields={argFields} />
-            </fieldset>
+            <ArgsSection fields={argFields} jsonOnly={jsonOnly} taskName={taskName} />
           </section>
 
           <section className={`card ${styles.section}`} aria-labelledby="job-schedule">

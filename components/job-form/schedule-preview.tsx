@@ -5,8 +5,8 @@ import { useWatch } from 'react-hook-form';
 import type { ActionResult } from '@/lib/action-result';
 import { cronSyntaxError, describeCron } from '@/lib/cron';
 import { triggerSchema } from '@/lib/schemas';
-import { formatInZone, relativeTime, zoneAbbreviation } from '@/lib/time';
 import { useJobForm } from './form-context';
+import { RunsTable } from './runs-table';
 import { buildTrigger, triggerKey } from './trigger-build';
 import styles from './job-form.module.css';
 
@@ -35,43 +35,9 @@ function viewerZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-function RunsTable({ runs, zone }: { runs: string[]; zone: string }) {
-  const viewer = viewerZone();
-  const now = new Date();
-  return (
-    <table className={styles.runs}>
-      <caption className={styles.caption}>Next {runs.length === 1 ? 'run' : `${runs.length} runs`}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{viewer === zone ? `Job's zone and yours (${zone})` : `Job's zone (${zone})`}</th>
-          {viewer !== zone ? <th scope="col">Your zone ({viewer})</th> : null}
-          <th scope="col">When</th>
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((r) => (
-          <tr key={r}>
-            <td>
-              <time dateTime={r}>
-                {formatInZone(r, zone)} <span className="muted">{zoneAbbreviation(r, zone)}</span>
-              </time>
-            </td>
-            {viewer !== zone ? (
-              <td>
-                {formatInZone(r, viewer)} <span className="muted">{zoneAbbreviation(r, viewer)}</span>
-              </td>
-            ) : null}
-            <td className="muted">{relativeTime(r, now)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
 /**
  * Live preview of the trigger being edited: the schedule in words and the next 5 runs in the
- * job's zone and the viewer's. Checks the trigger locally first, then asks the server
+ * job's zone and the viewer's, with DST gaps and repeated hours called out. Checks the trigger locally first, then asks the server
  * (debounced; a late answer to an older trigger is ignored).
  */
 export function SchedulePreview({ previewAction }: { previewAction: PreviewAction }) {
@@ -121,7 +87,7 @@ export function SchedulePreview({ previewAction }: { previewAction: PreviewActio
       {!error && !current ? <p className="muted">Calculating the next runs…</p> : null}
       {!error && current?.preview ? (
         current.preview.runs.length ? (
-          <RunsTable runs={current.preview.runs} zone={zone} />
+          <RunsTable runs={current.preview.runs} zone={zone} viewer={viewerZone()} trigger={trigger} />
         ) : (
           <p className="muted">No upcoming runs: this trigger will not fire again.</p>
         )
