@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  char,
   datetime,
   index,
   int,
@@ -105,6 +106,25 @@ export const settings = mysqlTable('settings', {
   updatedAt: instant('updated_at').notNull().default(now3),
 });
 
+/**
+ * API tokens made in the dashboard. Only the SHA-256 of a token is stored (tokens are 256-bit
+ * random, so a plain hash is enough); `prefix` is its first characters, shown to recognise it.
+ */
+export const apiTokens = mysqlTable(
+  'api_tokens',
+  {
+    id: bigint('id', { mode: 'number', unsigned: true }).autoincrement().primaryKey(),
+    name: varchar('name', { length: 100 }).notNull(),
+    tokenHash: char('token_hash', { length: 64 }).notNull(),
+    prefix: varchar('prefix', { length: 16 }).notNull(),
+    createdAt: instant('created_at').notNull().default(now3),
+    lastUsedAt: instant('last_used_at'),
+    revokedAt: instant('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash), index('api_tokens_created_idx').on(t.createdAt)],
+);
+
 export type JobRow = typeof jobs.$inferSelect;
 export type ExecutionRow = typeof jobExecutions.$inferSelect;
 export type InstanceRow = typeof schedulerInstances.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;

@@ -33,6 +33,11 @@ const envSchema = z.object({
         .map((t) => t.trim())
         .filter(Boolean),
     ),
+  /**
+   * true marks the session cookie Secure (sent over HTTPS only). Set it when the dashboard is
+   * served over HTTPS; off by default so plain-HTTP local use works.
+   */
+  COOKIE_SECURE: boolish.default(false),
   /** false makes a web-only instance that never runs jobs. */
   SCHEDULER_ENABLED: boolish.default(true),
   /** Default IANA time zone of new jobs. */

@@ -180,16 +180,33 @@ export type JobSort = (typeof JOB_SORTS)[number];
 const pageSchema = z.coerce.number().int('page must be a whole number.').min(1, 'page starts at 1.').max(1_000_000).optional();
 const pageSizeSchema = z.coerce.number().int().min(1, 'pageSize is 1 to 100.').max(100, 'pageSize is 1 to 100.').optional();
 
+/** Values of the jobs list's `lastStatus` filter: an execution status, or "never" (no run recorded yet). */
+export const LAST_STATUS_FILTERS = [...EXECUTION_STATUSES, 'never'] as const;
+export type LastStatusFilter = (typeof LAST_STATUS_FILTERS)[number];
+
 /** GET /api/jobs query and the jobs table's URL state. */
 export const listJobsQuerySchema = z.object({
   state: z.enum(JOB_STATES, { message: `state is one of ${JOB_STATES.join(', ')}.` }).optional(),
   task: z.string().trim().max(100).optional(),
+  lastStatus: z.enum(LAST_STATUS_FILTERS, { message: `lastStatus is one of ${LAST_STATUS_FILTERS.join(', ')}.` }).optional(),
   q: z.string().trim().max(200, 'Search text is at most 200 characters.').optional(),
   sort: z.enum(JOB_SORTS, { message: `sort is one of ${JOB_SORTS.join(', ')}.` }).optional(),
   page: pageSchema,
   pageSize: pageSizeSchema,
 });
 export type ListJobsQuery = z.output<typeof listJobsQuerySchema>;
+
+/** Most jobs one bulk action (pause, resume, run now, delete) may name. */
+export const MAX_BULK_JOBS = 100;
+
+/** The job ids of a bulk action from the jobs table: 1 to 100, duplicates dropped. */
+export const jobIdListSchema = z
+  .array(z.string().min(1, 'A job id is 1 to 191 characters.').max(191, 'A job id is 1 to 191 characters.'), {
+    message: 'Send a list of job ids.',
+  })
+  .min(1, 'Select at least one job.')
+  .max(MAX_BULK_JOBS, `Select at most ${MAX_BULK_JOBS} jobs at a time.`)
+  .transform((ids) => [...new Set(ids)]);
 
 /** GET /api/jobs/{id}/executions query and the history's URL state. */
 export const listExecutionsQuerySchema = z.object({
@@ -216,3 +233,13 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
   }
   return out;
 }
+
+/** Creating an API token in the dashboard: just a name to recognise it by. */
+export const apiTokenInputSchema = z.strictObject({
+  name: z
+    .string({ message: 'Give the token a name.' })
+    .trim()
+    .min(1, 'Give the token a name.')
+    .max(100, 'A token name is at most 100 characters.'),
+});
+export type ApiTokenInput = z.input<typeof apiTokenInputSchema>;

@@ -85,3 +85,14 @@ export interface InstanceInfo {
   lastSeenAt: string;
   alive: boolean;
 }
+
+/** An API token as the dashboard lists it (never the token itself, only its visible prefix). */
+export interface ApiTokenInfo {
+  id: number;
+  name: string;
+  /** The token's first characters ("cb_AbCd1234"), to recognise it. */
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { settings } from '../db/schema';
@@ -11,17 +12,21 @@ import { settings } from '../db/schema';
 const PASSWORD_KEY = 'admin_password_hash';
 const SECRET_KEY = 'session_secret';
 
-function hashPassword(password: string): string {
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+
+/** scrypt runs on libuv's thread pool, so a sign-in never blocks the event loop (and the engine). */
+async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32);
+  const hash = await scryptAsync(password, salt, 32);
   return `scrypt$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
-function verifyHash(password: string, stored: string): boolean {
+async function verifyHash(password: string, stored: string): Promise<boolean> {
   const [scheme, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64url'), expected.length);
+  if (expected.length < 16) return false;
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length);
   return timingSafeEqual(expected, actual);
 }
 
@@ -54,7 +59,7 @@ export async function ensureCredentials(db: Db, adminPassword: string | undefine
   if (adminPassword) return {};
   if (await readSetting(db, PASSWORD_KEY)) return {};
   const password = randomBytes(12).toString('base64url');
-  const { created } = await insertOnce(db, PASSWORD_KEY, hashPassword(password));
+  const { created } = await insertOnce(db, PASSWORD_KEY, await hashPassword(password));
   return created ? { generatedPassword: password } : {};
 }
 
@@ -68,6 +73,18 @@ export async function verifyAdminPassword(db: Db, adminPassword: string | undefi
 /** The secret that signs session cookies (created by ensureCredentials; created here if missing). */
 export async function sessionSecret(db: Db): Promise<string> {
   return (await readSetting(db, SECRET_KEY)) ?? (await insertOnce(db, SECRET_KEY, randomBytes(32).toString('base64url'))).value;
+}
+
+/**
+ * The key that signs session cookies: the stored secret bound to a fingerprint of the current
+ * password (ADMIN_PASSWORD when set, else the stored hash). Changing the password changes the
+ * key, so every session signed before is refused: a password change signs everyone out.
+ */
+export async function sessionSigningKey(db: Db, adminPassword: string | undefined): Promise<string> {
+  const secret = await sessionSecret(db);
+  const password = adminPassword ? `env:${adminPassword}` : `stored:${(await readSetting(db, PASSWORD_KEY)) ?? ''}`;
+  const fingerprint = createHash('sha256').update(password).digest('base64url');
+  return createHmac('sha256', secret).update(`session-key:${fingerprint}`).digest('base64url');
 }
 
 /** A session token: "<expiresAtMs>.<hmac>". */

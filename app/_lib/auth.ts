@@ -3,27 +3,38 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { env } from '@/lib/env';
 import { appContext } from '@/scheduler/context';
-import { safeEqual, sessionSecret, verifySession } from '@/scheduler/auth';
+import { safeEqual, sessionSigningKey, verifySession } from '@/scheduler/auth';
+import { verifyToken } from '@/scheduler/tokens';
 
 /** Name of the dashboard's session cookie (httpOnly, SameSite=Lax, signed). */
 export const SESSION_COOKIE = 'cronboard_session';
 /** Sessions last a week. */
 export const SESSION_TTL_MS = 7 * 24 * 3_600_000;
 
-const g = globalThis as unknown as { __cronboardSecret?: Promise<string> };
+/** How long a process reuses the session signing key before reading it again. */
+const KEY_TTL_MS = 10_000;
 
-/** The signing secret, read once per process. */
-export function getSessionSecret(): Promise<string> {
-  g.__cronboardSecret ??= sessionSecret(appContext().db).catch((err) => {
-    g.__cronboardSecret = undefined;
-    throw err;
+const g = globalThis as unknown as { __cronboardSessionKey?: { key: Promise<string>; readAt: number } };
+
+/**
+ * The key that signs session cookies (the stored secret bound to the current password, see
+ * sessionSigningKey), re-read every 10 s so a password changed elsewhere signs everyone out
+ * within that time on every instance.
+ */
+export function getSessionKey(): Promise<string> {
+  const cached = g.__cronboardSessionKey;
+  if (cached && Date.now() - cached.readAt < KEY_TTL_MS) return cached.key;
+  const entry = { readAt: Date.now(), key: sessionSigningKey(appContext().db, env().ADMIN_PASSWORD) };
+  entry.key.catch(() => {
+    if (g.__cronboardSessionKey === entry) g.__cronboardSessionKey = undefined;
   });
-  return g.__cronboardSecret;
+  g.__cronboardSessionKey = entry;
+  return entry.key;
 }
 
 async function validToken(token: string | undefined): Promise<boolean> {
   if (!token) return false;
-  return verifySession(await getSessionSecret(), token);
+  return verifySession(await getSessionKey(), token);
 }
 
 /** True when the request carries a valid session cookie. */
@@ -37,25 +48,48 @@ export async function requireSignedIn(): Promise<void> {
   if (!(await isSignedIn())) redirect('/login');
 }
 
-/** API authentication: a Bearer token from API_TOKENS, or the dashboard's session cookie. */
-export async function authenticateRequest(req: Request): Promise<boolean> {
-  const header = req.headers.get('authorization');
-  if (header) {
-    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-    if (!match) return false;
-    const token = match[1].trim();
-    return env().API_TOKENS.some((t) => safeEqual(t, token));
-  }
+/** How a request proved who it is: a Bearer token (API_TOKENS or the dashboard's), or the session cookie. */
+export type Credential = 'token' | 'session';
+
+/** Longest Authorization value looked at; anything longer is no token of ours. */
+const MAX_TOKEN_LENGTH = 1000;
+
+async function validBearer(token: string): Promise<boolean> {
+  if (!token || token.length > MAX_TOKEN_LENGTH) return false;
+  if (env().API_TOKENS.some((t) => safeEqual(t, token))) return true;
+  return (await verifyToken(appContext(), token)) !== null;
+}
+
+function sessionCookie(req: Request): string | undefined {
   const cookie = req.headers
     .get('cookie')
     ?.split(';')
     .map((c) => c.trim())
     .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-  let token: string | undefined;
+  if (!cookie) return undefined;
   try {
-    token = cookie ? decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1)) : undefined;
+    return decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1));
   } catch {
-    return false; // a garbled cookie is no session
+    return undefined; // a garbled cookie is no session
   }
-  return validToken(token);
+}
+
+/**
+ * API authentication: an `Authorization: Bearer` token (from API_TOKENS or made in the
+ * dashboard, checked against the database on every request, so a revoked one fails at once), or
+ * the dashboard's session cookie. Null when neither holds; a bad Authorization header is not
+ * rescued by a cookie.
+ */
+export async function authenticate(req: Request): Promise<Credential | null> {
+  const header = req.headers.get('authorization');
+  if (header) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header.trim());
+    return match && (await validBearer(match[1])) ? 'token' : null;
+  }
+  return (await validToken(sessionCookie(req))) ? 'session' : null;
+}
+
+/** True when {@link authenticate} accepts the request. */
+export async function authenticateRequest(req: Request): Promise<boolean> {
+  return (await authenticate(req)) !== null;
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { DomainError, ValidationError, coerceError, type FieldErrors } from '@/lib/errors';
 import { assertJobId } from '@/scheduler/jobs';
-import { authenticateRequest } from './auth';
+import { authenticate, type Credential } from './auth';
 
 /**
  * Shared plumbing of the JSON API's route handlers: authentication, the one error shape
@@ -88,16 +88,49 @@ export function errorResponse(err: unknown): Response {
   });
 }
 
-const UNAUTHORIZED_DETAIL = 'Send "Authorization: Bearer <token>" with a token from API_TOKENS, or sign in to the dashboard.';
+const UNAUTHORIZED_DETAIL =
+  'Send "Authorization: Bearer <token>" with a token from API_TOKENS or made in the dashboard, or sign in to the dashboard.';
+const CROSS_ORIGIN_DETAIL =
+  'A change made with the dashboard\'s session cookie must come from the dashboard itself (its Origin must match the host). Programs should send "Authorization: Bearer <token>" instead.';
 
-async function isAuthenticated(req: Request): Promise<boolean> {
+/** Methods that change nothing, so a cross-site request with them is harmless. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * True when the request comes from a page of this site: its Origin's host equals the Host (or
+ * the first X-Forwarded-Host, as Next's own Server Actions check does), or, without Origin, the
+ * browser says Sec-Fetch-Site: same-origin. Neither header can be forged by another site's page.
+ */
+export function isSameOrigin(req: Request): boolean {
+  const origin = req.headers.get('origin');
+  if (origin === null) return req.headers.get('sec-fetch-site') === 'same-origin';
+  let originHost: string;
   try {
-    return await authenticateRequest(req);
-  } catch (err) {
-    // A malformed (undecodable) cookie is a failed sign-in, not a server error; an outage is not.
-    if (err instanceof URIError) return false;
-    throw err;
+    originHost = new URL(origin).host.toLowerCase();
+  } catch {
+    return false; // "null" (sandboxed or privacy-sensitive contexts) or garbage
   }
+  const forwarded = req.headers.get('x-forwarded-host')?.split(',')[0]?.trim().toLowerCase();
+  const host = req.headers.get('host')?.trim().toLowerCase();
+  return Boolean(originHost) && (originHost === forwarded || originHost === host);
+}
+
+/**
+ * Why a request may not go on: 401 without credentials, 403 for a change made with the session
+ * cookie from another origin (CSRF); null when it may.
+ */
+async function refusal(req: Request): Promise<Response | null> {
+  const credential: Credential | null = await authenticate(req);
+  if (!credential) {
+    return problemResponse(
+      { title: 'Unauthorized', status: 401, detail: UNAUTHORIZED_DETAIL },
+      { 'www-authenticate': 'Bearer realm="cronboard"' },
+    );
+  }
+  if (credential === 'session' && !SAFE_METHODS.has(req.method) && !isSameOrigin(req)) {
+    return problemResponse({ title: 'Forbidden', status: 403, detail: CROSS_ORIGIN_DETAIL });
+  }
+  return null;
 }
 
 /** Options of {@link apiRoute}. */
@@ -113,8 +146,8 @@ export interface RouteContext<P extends object> {
 
 /**
  * Wraps a route handler: authenticates (401 problem+json with WWW-Authenticate: Bearer unless
- * `auth: false`), awaits the path params, runs `handler`, and maps anything thrown with
- * {@link errorResponse}.
+ * `auth: false`; 403 for a cookie-authenticated change from another origin), awaits the path
+ * params, runs `handler`, and maps anything thrown with {@link errorResponse}.
  */
 export function apiRoute<P extends object = object>(
   handler: (req: Request, params: P) => Promise<Response> | Response,
@@ -122,12 +155,8 @@ export function apiRoute<P extends object = object>(
 ): (req: Request, ctx: RouteContext<P>) => Promise<Response> {
   return async (req, ctx) => {
     try {
-      if (auth && !(await isAuthenticated(req))) {
-        return problemResponse(
-          { title: 'Unauthorized', status: 401, detail: UNAUTHORIZED_DETAIL },
-          { 'www-authenticate': 'Bearer realm="cronboard"' },
-        );
-      }
+      const refused = auth ? await refusal(req) : null;
+      if (refused) return refused;
       const params = ((await ctx?.params) ?? {}) as P;
       return await handler(req, params);
     } catch (err) {

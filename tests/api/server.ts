@@ -9,13 +9,16 @@ import { dropDatabase } from '../../db/migrate';
  */
 const PORT = Number(process.env.API_TEST_PORT ?? 3108);
 const URL_ = `http://127.0.0.1:${PORT}`;
-const DATABASE_URL = 'mysql://root@127.0.0.1:3306/cronboard_test_api';
+const DATABASE_URL = `mysql://root@127.0.0.1:3306/${process.env.API_TEST_DATABASE ?? 'cronboard_test_api'}`;
 const TOKEN = 'api-test-token';
+const ADMIN_PASSWORD = 'api-test-password';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     apiBase: string;
     apiToken: string;
+    apiDatabaseUrl: string;
+    apiAdminPassword: string;
   }
 }
 
@@ -39,12 +42,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const root = path.resolve(import.meta.dirname, '../..');
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/start.ts')], {
     cwd: root,
-    env: { ...process.env, PORT: String(PORT), DATABASE_URL, API_TOKENS: TOKEN, ADMIN_PASSWORD: 'api-test-password', SHUTDOWN_GRACE_MS: '1000' },
+    env: { ...process.env, PORT: String(PORT), DATABASE_URL, API_TOKENS: TOKEN, ADMIN_PASSWORD, SHUTDOWN_GRACE_MS: '1000' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitForHealth(child, 240_000);
   project.provide('apiBase', URL_);
   project.provide('apiToken', TOKEN);
+  project.provide('apiDatabaseUrl', DATABASE_URL);
+  project.provide('apiAdminPassword', ADMIN_PASSWORD);
   return async () => {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
