@@ -7,6 +7,8 @@ const LINKS = [
   { href: '/', label: 'Overview', match: (p: string) => p === '/' },
   { href: '/jobs', label: 'Jobs', match: (p: string) => p === '/jobs' || (p.startsWith('/jobs/') && p !== '/jobs/new') },
   { href: '/jobs/new', label: 'New job', match: (p: string) => p === '/jobs/new' },
+  { href: '/settings/tokens', label: 'Tokens', match: (p: string) => p.startsWith('/settings/tokens') },
+  { href: '/api-docs', label: 'API', match: (p: string) => p === '/api-docs' },
 ];
 
 /** The top bar's navigation; the current section gets aria-current="page". */
