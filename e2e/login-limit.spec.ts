@@ -35,7 +35,7 @@ test('after five wrong passwords a client is refused for a while, even with the 
   await page.setExtraHTTPHeaders({ 'X-Forwarded-For': `203.0.113.${octet + 1}` });
   await password.fill(E2E_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/jobs$/);
+  await expect(page).toHaveURL(/\/$/);
 });
 
 test('a successful sign-in clears the client\'s failures', async ({ page }) => {
@@ -51,7 +51,7 @@ test('a successful sign-in clears the client\'s failures', async ({ page }) => {
     }
     await password.fill(E2E_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page).toHaveURL(/\/jobs$/);
+    await expect(page).toHaveURL(/\/$/);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page).toHaveURL(/\/login$/);
   }
