@@ -6,7 +6,13 @@ export function proxy(req: NextRequest) {
     decodeURIComponent(req.nextUrl.pathname);
   } catch {
     return NextResponse.json(
-      { type: 'about:blank', title: 'Bad request', status: 400, detail: 'The path has malformed percent-encoding.' },
+      {
+        type: 'about:blank',
+        title: 'Bad request',
+        status: 400,
+        detail: 'The path has malformed percent-encoding.',
+        errors: { path: ['Percent-encode the path as UTF-8 (e.g. encodeURIComponent on a job id).'] },
+      },
       { status: 400, headers: { 'content-type': 'application/problem+json' } },
     );
   }
