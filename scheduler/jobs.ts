@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNotNull, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import { dbErrorCode } from '../db/client';
 import { jobExecutions, jobs, type JobRow } from '../db/schema';
-import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../lib/errors';
 import {
+  jobIdListSchema,
   jobInputSchema,
   jobPatchSchema,
   listJobsQuerySchema,
   triggerPreviewSchema,
   type JobOptionsInput,
   type JobSort,
+  type ListJobsQuery,
 } from '../lib/schemas';
 import { DEFAULT_JOB_OPTIONS, type Job, type Page, type StoredJobOptions } from '../lib/types';
 import type { SchedulerContext } from './context';
@@ -189,45 +191,109 @@ export async function runJobNow(ctx: SchedulerContext, id: string): Promise<{ ex
   throw new ConflictError(`Too many runs of "${id}" requested at once; try again.`);
 }
 
-const SORTS: Record<JobSort, SQL[]> = {
-  nextRunAt: [sql`${jobs.nextRunAt} IS NULL`, asc(jobs.nextRunAt), asc(jobs.id)],
-  '-nextRunAt': [sql`${jobs.nextRunAt} IS NULL`, desc(jobs.nextRunAt), asc(jobs.id)],
-  name: [asc(jobs.name), asc(jobs.id)],
-  '-name': [desc(jobs.name), asc(jobs.id)],
-  updatedAt: [asc(jobs.updatedAt), asc(jobs.id)],
-  '-updatedAt': [desc(jobs.updatedAt), asc(jobs.id)],
-  createdAt: [asc(jobs.createdAt), asc(jobs.id)],
-  '-createdAt': [desc(jobs.createdAt), asc(jobs.id)],
-  lastRunAt: [sql`${jobs.lastRunAt} IS NULL`, asc(jobs.lastRunAt), asc(jobs.id)],
-  '-lastRunAt': [sql`${jobs.lastRunAt} IS NULL`, desc(jobs.lastRunAt), asc(jobs.id)],
-};
+const SORT_COLUMNS = {
+  nextRunAt: jobs.nextRunAt,
+  name: jobs.name,
+  updatedAt: jobs.updatedAt,
+  createdAt: jobs.createdAt,
+  lastRunAt: jobs.lastRunAt,
+} as const;
+const NULLABLE_SORTS: ReadonlySet<keyof typeof SORT_COLUMNS> = new Set(['nextRunAt', 'lastRunAt']);
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** GET /api/jobs: filter, search, sort and paginate in the database. */
-export async function listJobs(ctx: SchedulerContext, query: unknown): Promise<Page<Job>> {
-  const q = parseInput(listJobsQuerySchema, query, 'query');
-  const page = q.page ?? 1;
-  const pageSize = q.pageSize ?? 20;
+/** The WHERE clause of a jobs list query (undefined: every job). */
+function listFilters(q: ListJobsQuery): SQL | undefined {
   const filters: SQL[] = [];
   if (q.state) filters.push(eq(jobs.state, q.state));
   if (q.task) filters.push(eq(jobs.task, q.task));
+  if (q.lastStatus === 'never') filters.push(isNull(jobs.lastStatus));
+  else if (q.lastStatus) filters.push(eq(jobs.lastStatus, q.lastStatus));
   if (q.q) {
     const pattern = `%${escapeLike(q.q)}%`;
     filters.push(or(like(jobs.name, pattern), like(jobs.id, pattern))!);
   }
-  const where = filters.length ? and(...filters) : undefined;
+  return filters.length ? and(...filters) : undefined;
+}
+
+/**
+ * One page of jobs in `sort` order (ties broken by id), read along the sort column's index.
+ * Descending, MySQL puts NULLs last by itself and the index is read backwards. Ascending on a
+ * nullable column (next or last run; NULLs still last), `ORDER BY col IS NULL` would defeat the
+ * index and sort the whole table, so two index-ordered branches, with and without a value, each
+ * cut at offset + limit rows, are merged instead.
+ */
+async function selectPage(ctx: SchedulerContext, where: SQL | undefined, sort: JobSort, limit: number, offset: number): Promise<JobRow[]> {
+  const descending = sort.startsWith('-');
+  const key = (descending ? sort.slice(1) : sort) as keyof typeof SORT_COLUMNS;
+  const column = SORT_COLUMNS[key];
+  if (descending || !NULLABLE_SORTS.has(key)) {
+    const dir = descending ? desc : asc;
+    return ctx.db.select().from(jobs).where(where).orderBy(dir(column), dir(jobs.id)).limit(limit).offset(offset);
+  }
+  const head = offset + limit;
+  return ctx.db
+    .select()
+    .from(jobs)
+    .where(and(where, isNotNull(column)))
+    .orderBy(asc(column), asc(jobs.id))
+    .limit(head)
+    .unionAll(ctx.db.select().from(jobs).where(and(where, isNull(column))).orderBy(asc(jobs.id)).limit(head))
+    .orderBy(sql`${column} IS NULL`, asc(column), asc(jobs.id))
+    .limit(limit)
+    .offset(offset);
+}
+
+/** GET /api/jobs and the jobs table: filter, search, sort and paginate in the database (one page query and one COUNT). */
+export async function listJobs(ctx: SchedulerContext, query: unknown): Promise<Page<Job>> {
+  const q = parseInput(listJobsQuerySchema, query, 'query');
+  const page = q.page ?? 1;
+  const pageSize = q.pageSize ?? 20;
+  const where = listFilters(q);
   const [rows, [{ total }]] = await Promise.all([
-    ctx.db
-      .select()
-      .from(jobs)
-      .where(where)
-      .orderBy(...SORTS[q.sort ?? 'nextRunAt'])
-      .limit(pageSize)
-      .offset((page - 1) * pageSize),
-    ctx.db.select({ total: sql<number>`COUNT(*)` }).from(jobs).where(where),
+    selectPage(ctx, where, q.sort ?? 'nextRunAt', pageSize, (page - 1) * pageSize),
+    ctx.db.select({ total: count() }).from(jobs).where(where),
   ]);
   return { items: rows.map(toJob), total: Number(total), page, pageSize };
+}
+
+/** The actions the jobs table applies to several jobs at once. */
+export type BulkJobAction = 'pause' | 'resume' | 'run' | 'delete';
+
+/** What a bulk action did: the ids it applied to, and why it failed for the others. */
+export interface BulkOutcome {
+  done: string[];
+  failed: Array<{ id: string; error: string }>;
+}
+
+const BULK_STEPS: Record<BulkJobAction, (ctx: SchedulerContext, id: string) => Promise<unknown>> = {
+  pause: async (ctx, id) => {
+    const job = await pauseJob(ctx, id);
+    if (job.state !== 'paused') throw new ConflictError(`Job "${id}" is ${job.state}: there is nothing to pause.`);
+  },
+  resume: resumeJob,
+  run: runJobNow,
+  delete: deleteJob,
+};
+
+/**
+ * Applies `action` to each of `ids` (1 to 100, validated) in turn through the single-job
+ * services. A domain error (unknown id, no fires left to resume) fails that job only and is
+ * reported; anything else (the database is down) stops the loop and is thrown.
+ */
+export async function bulkJobAction(ctx: SchedulerContext, action: BulkJobAction, ids: unknown): Promise<BulkOutcome> {
+  const list = parseInput(jobIdListSchema, ids, 'job list');
+  const outcome: BulkOutcome = { done: [], failed: [] };
+  for (const id of list) {
+    try {
+      await BULK_STEPS[action](ctx, id);
+      outcome.done.push(id);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      outcome.failed.push({ id, error: err.message });
+    }
+  }
+  return outcome;
 }
 
 /** POST /api/triggers/preview: the next runs (strictly after `from`, default now) and the schedule in words. */

@@ -2,7 +2,7 @@
 
 import type { ActionResult } from '@/lib/action-result';
 import type { Job } from '@/lib/types';
-import { deleteJob, pauseJob, resumeJob, runJobNow } from '@/scheduler/jobs';
+import { bulkJobAction, deleteJob, pauseJob, resumeJob, runJobNow, type BulkJobAction, type BulkOutcome } from '@/scheduler/jobs';
 import { appContext } from '@/scheduler/context';
 import { checkedId, refreshDashboard, runAction } from '../_lib/actions';
 
@@ -35,4 +35,30 @@ export async function deleteJobAction(id: string, leaving = false): Promise<Acti
   const result = await runAction(() => deleteJob(appContext(), checkedId(id)));
   if (result.ok && leaving !== true) refreshDashboard();
   return result;
+}
+
+async function bulk(action: BulkJobAction, ids: string[]): Promise<ActionResult<BulkOutcome>> {
+  const result = await runAction(() => bulkJobAction(appContext(), action, ids));
+  if (result.ok && result.data.done.length) refreshDashboard();
+  return result;
+}
+
+/** Pauses up to 100 jobs; the result lists the ones done and why the others failed. */
+export async function pauseJobsAction(ids: string[]): Promise<ActionResult<BulkOutcome>> {
+  return bulk('pause', ids);
+}
+
+/** Resumes up to 100 jobs. */
+export async function resumeJobsAction(ids: string[]): Promise<ActionResult<BulkOutcome>> {
+  return bulk('resume', ids);
+}
+
+/** Queues a run of each of up to 100 jobs. */
+export async function runJobsNowAction(ids: string[]): Promise<ActionResult<BulkOutcome>> {
+  return bulk('run', ids);
+}
+
+/** Deletes up to 100 jobs with their history. */
+export async function deleteJobsAction(ids: string[]): Promise<ActionResult<BulkOutcome>> {
+  return bulk('delete', ids);
 }

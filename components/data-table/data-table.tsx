@@ -1,6 +1,13 @@
 'use client';
 
-import { useTable, type PaginationState, type RowData, type SortingState, type Updater } from '@tanstack/react-table';
+import {
+  useTable,
+  type PaginationState,
+  type RowData,
+  type RowSelectionState,
+  type SortingState,
+  type Updater,
+} from '@tanstack/react-table';
 import { Fragment, useMemo, type ReactNode } from 'react';
 import { dataTableFeatures, type DataTableColumns } from './features';
 import { Pagination } from './pagination';
@@ -31,8 +38,19 @@ export interface DataTableProps<TData extends RowData> {
   noun?: string;
   /** Content of an expanded row's detail line; rows with null cannot expand. */
   renderDetails?: (row: TData) => ReactNode | null;
+  /**
+   * Selected row ids (controlled; ids of rows not on this page are kept). Give it with
+   * `onRowSelectionChange` and a `selectColumn` to make rows selectable.
+   */
+  rowSelection?: RowSelectionState;
+  onRowSelectionChange?: (updater: Updater<RowSelectionState>) => void;
   className?: string;
 }
+
+const NO_SELECTION: RowSelectionState = {};
+
+/** Shift-click on a row's checkbox selects the range from the previously clicked row. */
+const isShiftClick = (e: unknown) => (e as { nativeEvent?: { shiftKey?: boolean } }).nativeEvent?.shiftKey === true;
 
 function sortingFromParam(sort: string | undefined): SortingState {
   if (!sort) return [];
@@ -46,6 +64,7 @@ function resolve<T>(updater: Updater<T>, current: T): T {
 /**
  * A generic table on TanStack Table v9 with server-side sorting and pagination: the state lives in
  * the URL (`sort`, `page`, `pageSize`), so changing it asks the server for the matching page.
+ * Row selection, when asked for, is the caller's state, so it survives a refresh of the data.
  */
 export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
   const { columns, data, total, page, pageSize, defaultPageSize = 20, noun = 'rows', renderDetails } = props;
@@ -54,13 +73,14 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
   // Controlled slices are compared by reference: keep them stable between renders.
   const sorting = useMemo(() => sortingFromParam(sortParam), [sortParam]);
   const pagination = useMemo<PaginationState>(() => ({ pageIndex: page - 1, pageSize }), [page, pageSize]);
+  const rowSelection = props.rowSelection ?? NO_SELECTION;
 
   const table = useTable({
     features: dataTableFeatures,
     columns,
     data,
     getRowId: props.getRowId,
-    state: { sorting, pagination },
+    state: { sorting, pagination, rowSelection },
     manualSorting: true,
     manualPagination: true,
     rowCount: total,
@@ -69,6 +89,9 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
     autoResetPageIndex: false,
     autoResetExpanded: false,
     getRowCanExpand: (row) => (renderDetails ? renderDetails(row.original) !== null : false),
+    enableRowSelection: Boolean(props.onRowSelectionChange),
+    isRowRangeSelectionEvent: isShiftClick,
+    onRowSelectionChange: props.onRowSelectionChange,
     onSortingChange: (updater) => {
       const [first] = resolve(updater, sorting);
       const value = first ? `${first.desc ? '-' : ''}${first.id}` : null;
@@ -124,7 +147,7 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
               const expanded = row.getIsExpanded() && renderDetails ? renderDetails(row.original) : null;
               return (
                 <Fragment key={row.id}>
-                  <tr className={expanded ? 'is-expanded' : undefined}>
+                  <tr className={[expanded ? 'is-expanded' : '', row.getIsSelected() ? 'is-selected' : ''].join(' ').trim() || undefined}>
                     {row.getAllCells().map((cell) => (
                       <td key={cell.id} className={`col-${cell.column.id}`}>
                         <table.FlexRender cell={cell} />

@@ -1,11 +1,19 @@
-import { createColumnHelper, rowExpandingFeature, rowPaginationFeature, rowSortingFeature, tableFeatures } from '@tanstack/react-table';
+import {
+  createColumnHelper,
+  rowExpandingFeature,
+  rowPaginationFeature,
+  rowSelectionFeature,
+  rowSortingFeature,
+  tableFeatures,
+} from '@tanstack/react-table';
 import type { ColumnDef, RowData } from '@tanstack/react-table';
 
 /**
  * The TanStack Table v9 features every DataTable registers. Sorting and pagination run on the
- * server (manual modes), so no client row models are registered; expanding powers detail rows.
+ * server (manual modes), so no client row models are registered; expanding powers detail rows
+ * and row selection the checkboxes of bulk actions.
  */
-export const dataTableFeatures = tableFeatures({ rowSortingFeature, rowPaginationFeature, rowExpandingFeature });
+export const dataTableFeatures = tableFeatures({ rowSortingFeature, rowPaginationFeature, rowExpandingFeature, rowSelectionFeature });
 
 export type DataTableFeatures = typeof dataTableFeatures;
 

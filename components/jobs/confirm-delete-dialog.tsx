@@ -1,19 +1,25 @@
 'use client';
 
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 export interface ConfirmDeleteDialogProps {
-  job: { id: string; name: string };
-  /** Deletes the job; resolves to an error message, or null when done. */
+  /** The question, e.g. `Delete job “Nightly report”?` or `Delete 3 jobs?`. */
+  title: string;
+  /** What will be deleted (the dialog's accessible description). */
+  children: ReactNode;
+  /** Text of the confirm button (default "Delete"). */
+  confirmLabel?: string;
+  /** Deletes; resolves to an error message, or null when done (the caller then closes the dialog). */
   onConfirm: () => Promise<string | null>;
   onCancel: () => void;
 }
 
 /**
- * A modal <dialog> (role "dialog", focus trapped by the browser, Escape cancels) that names the job
- * and asks before deleting it with its history. The confirm button's text is "Delete".
+ * A modal <dialog> (role "dialog"; the browser traps focus inside, Escape cancels) that asks before
+ * deleting. Focus starts on Cancel; when the dialog goes away, focus returns to the control that
+ * opened it unless something else took it meanwhile (such as the result message after a delete).
  */
-export function ConfirmDeleteDialog({ job, onConfirm, onCancel }: ConfirmDeleteDialogProps) {
+export function ConfirmDeleteDialog({ title, children, confirmLabel = 'Delete', onConfirm, onCancel }: ConfirmDeleteDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descId = useId();
@@ -22,8 +28,13 @@ export function ConfirmDeleteDialog({ job, onConfirm, onCancel }: ConfirmDeleteD
 
   useEffect(() => {
     const dialog = ref.current;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    return () => {
+      const focusLost = document.activeElement === document.body || dialog?.contains(document.activeElement);
+      dialog?.close();
+      if (focusLost && opener?.isConnected) opener.focus();
+    };
   }, []);
 
   async function confirm() {
@@ -50,11 +61,11 @@ export function ConfirmDeleteDialog({ job, onConfirm, onCancel }: ConfirmDeleteD
     >
       <div className="dialog-body">
         <h2 id={titleId} className="dialog-title">
-          Delete job “{job.name}”?
+          {title}
         </h2>
-        <p id={descId}>
-          This deletes <strong>{job.name}</strong> (<code>{job.id}</code>) and its whole execution history. It cannot be undone.
-        </p>
+        <div id={descId} className="dialog-description">
+          {children}
+        </div>
         {error ? (
           <p role="alert" className="field-error">
             {error}
@@ -65,7 +76,7 @@ export function ConfirmDeleteDialog({ job, onConfirm, onCancel }: ConfirmDeleteD
             Cancel
           </button>
           <button type="button" className="btn btn-danger" onClick={confirm} disabled={pending}>
-            {pending ? 'Deleting…' : 'Delete'}
+            {pending ? 'Deleting…' : confirmLabel}
           </button>
         </div>
       </div>

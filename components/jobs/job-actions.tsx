@@ -63,6 +63,7 @@ export function JobActions({ job, leaveAfterDelete = false, size = 'sm' }: JobAc
   }
 
   function perform(kind: Kind) {
+    if (pending) return;
     setBusy(kind);
     startTransition(async () => {
       try {
@@ -88,7 +89,8 @@ export function JobActions({ job, leaveAfterDelete = false, size = 'sm' }: JobAc
       return 'Could not reach the server. Check the connection and try again.';
     }
     setConfirming(false);
-    status.success(`Deleted ${job.name}`);
+    // The row (or the page) of the deleted job goes away: its result takes the focus.
+    status.success(`Deleted ${job.name}`, { focus: true });
     if (leaveAfterDelete) router.replace('/jobs');
     return null;
   }
@@ -99,31 +101,21 @@ export function JobActions({ job, leaveAfterDelete = false, size = 'sm' }: JobAc
         type="button"
         className={`btn btn-secondary${sizeClass}`}
         onClick={() => perform('run')}
-        disabled={pending}
+        aria-disabled={pending || undefined}
         aria-label={`Run now ${job.name}`}
       >
         {busy === 'run' ? 'Queuing…' : 'Run now'}
       </button>
-      {job.state === 'active' ? (
+      {job.state !== 'completed' ? (
+        // One element for both, so keyboard focus stays on it when Pause turns into Resume.
         <button
           type="button"
           className={`btn btn-secondary${sizeClass}`}
-          onClick={() => perform('pause')}
-          disabled={pending}
-          aria-label={`Pause ${job.name}`}
+          onClick={() => perform(job.state === 'active' ? 'pause' : 'resume')}
+          aria-disabled={pending || undefined}
+          aria-label={`${job.state === 'active' ? 'Pause' : 'Resume'} ${job.name}`}
         >
-          Pause
-        </button>
-      ) : null}
-      {job.state === 'paused' ? (
-        <button
-          type="button"
-          className={`btn btn-secondary${sizeClass}`}
-          onClick={() => perform('resume')}
-          disabled={pending}
-          aria-label={`Resume ${job.name}`}
-        >
-          Resume
+          {job.state === 'active' ? 'Pause' : 'Resume'}
         </button>
       ) : null}
       <Link href={`/jobs/${encodeURIComponent(job.id)}/edit`} className={`btn btn-secondary${sizeClass}`} aria-label={`Edit ${job.name}`}>
@@ -132,13 +124,19 @@ export function JobActions({ job, leaveAfterDelete = false, size = 'sm' }: JobAc
       <button
         type="button"
         className={`btn btn-danger-outline${sizeClass}`}
-        onClick={() => setConfirming(true)}
-        disabled={pending}
+        onClick={() => !pending && setConfirming(true)}
+        aria-disabled={pending || undefined}
         aria-label={`Delete ${job.name}`}
       >
         Delete
       </button>
-      {confirming ? <ConfirmDeleteDialog job={job} onConfirm={confirmDelete} onCancel={() => setConfirming(false)} /> : null}
+      {confirming ? (
+        <ConfirmDeleteDialog title={`Delete job “${job.name}”?`} onConfirm={confirmDelete} onCancel={() => setConfirming(false)}>
+          <p>
+            This deletes <strong>{job.name}</strong> (<code>{job.id}</code>) and its whole execution history. It cannot be undone.
+          </p>
+        </ConfirmDeleteDialog>
+      ) : null}
     </div>
   );
 }

@@ -1,9 +1,11 @@
 'use client';
 
 import Link from 'next/link';
+import { Fragment } from 'react';
 import type { Job } from '@/lib/types';
 import { dataColumnHelper } from '@/components/data-table/features';
-import { ExecutionStatusBadge, SourceBadge, StateBadge } from './badges';
+import { selectColumn } from '@/components/data-table/select-column';
+import { ExecutionStatusBadge, StateBadge } from './badges';
 import { JobActions } from './job-actions';
 import { RelativeTime } from './time';
 
@@ -11,6 +13,7 @@ const col = dataColumnHelper<Job>();
 
 /** The jobs table's columns; the sortable ones' ids are the API's sort keys. */
 export const jobsColumns = col.columns([
+  selectColumn<Job>({ rowLabel: (job) => `Select ${job.name}`, allLabel: 'Select all jobs on this page' }),
   col.accessor('name', {
     id: 'name',
     header: 'Name',
@@ -26,12 +29,35 @@ export const jobsColumns = col.columns([
   col.accessor('task', {
     header: 'Task',
     enableSorting: false,
-    cell: ({ getValue }) => <code className="task-name">{getValue()}</code>,
+    cell: ({ getValue }) => (
+      <code className="task-name">
+        {getValue()
+          .split('.')
+          .map((part, i) =>
+            i === 0 ? (
+              <span key={i}>{part}</span>
+            ) : (
+              <Fragment key={i}>
+                <wbr />
+                <span>.{part}</span>
+              </Fragment>
+            ),
+          )}
+      </code>
+    ),
   }),
   col.accessor('schedule', {
     header: 'Schedule',
     enableSorting: false,
-    cell: ({ getValue }) => <span className="schedule">{getValue()}</span>,
+    cell: ({ row }) => {
+      const { schedule, trigger } = row.original;
+      return (
+        <span className="schedule">
+          {schedule}
+          {schedule.includes(trigger.timezone) ? null : <span className="schedule-zone muted"> ({trigger.timezone})</span>}
+        </span>
+      );
+    },
   }),
   col.accessor('nextRunAt', {
     id: 'nextRunAt',
@@ -66,7 +92,22 @@ export const jobsColumns = col.columns([
   col.accessor('source', {
     header: 'Source',
     enableSorting: false,
-    cell: ({ getValue }) => <SourceBadge source={getValue()} />,
+    cell: ({ getValue }) =>
+      getValue() === 'code' ? (
+        <span className="badge badge-outline" title="Declared in code, synced on start">
+          code
+        </span>
+      ) : (
+        <span className="badge badge-outline" title="Created in the dashboard or through the API">
+          UI
+        </span>
+      ),
+  }),
+  col.accessor('updatedAt', {
+    id: 'updatedAt',
+    header: 'Updated',
+    sortDescFirst: true,
+    cell: ({ row }) => <RelativeTime iso={row.original.updatedAt} />,
   }),
   col.display({
     id: 'actions',

@@ -1,16 +1,28 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { listJobsQuerySchema } from '@/lib/schemas';
+import { listJobsQuerySchema, type ListJobsQuery } from '@/lib/schemas';
 import { listJobs } from '@/scheduler/jobs';
 import { listInstances } from '@/scheduler/executions';
+import { listTasks } from '@/scheduler/tasks';
 import { appContext } from '@/scheduler/context';
 import { AutoRefresh } from '@/components/data-table/auto-refresh';
 import { parseSearchParams, type RawSearchParams } from '@/components/data-table/search-params';
 import { JobButtonActionsProvider, type JobButtonActions } from '@/components/jobs/job-actions';
+import type { JobBulkActions } from '@/components/jobs/jobs-bulk-bar';
 import { JobsTable } from '@/components/jobs/jobs-table';
 import { JobsToolbar } from '@/components/jobs/jobs-toolbar';
 import { InstancesPanel } from '@/components/jobs/instances-panel';
-import { deleteJobAction, pauseJobAction, resumeJobAction, runJobNowAction } from '@/app/actions/job-buttons';
+import { executionStatusLabel, jobStateLabel } from '@/components/jobs/badges';
+import {
+  deleteJobAction,
+  deleteJobsAction,
+  pauseJobAction,
+  pauseJobsAction,
+  resumeJobAction,
+  resumeJobsAction,
+  runJobNowAction,
+  runJobsNowAction,
+} from '@/app/actions/job-buttons';
 import { requireSignedIn } from '@/app/_lib/auth';
 import { IgnoredParams } from '@/components/ignored-params';
 
@@ -23,14 +35,22 @@ const jobButtonActions: JobButtonActions = {
   remove: deleteJobAction,
 };
 
-/** The jobs table: search, state filter, sort and page all come from the URL. */
+const jobBulkActions: JobBulkActions = {
+  pause: pauseJobsAction,
+  resume: resumeJobsAction,
+  runNow: runJobsNowAction,
+  remove: deleteJobsAction,
+};
+
+/** The jobs table: search, filters (state, task, last status), sort and page all come from the URL. */
 export default async function JobsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await requireSignedIn();
   const { value: query, problems } = parseSearchParams(listJobsQuerySchema, await searchParams);
   const ctx = appContext();
   const [result, instances] = await Promise.all([listJobs(ctx, query), listInstances(ctx)]);
   const instancesReadAt = ctx.now().toISOString();
-  const filtered = Boolean(query.q || query.state || query.task);
+  const tasks = listTasks().map(({ name, title }) => ({ name, title }));
+  const filtered = Boolean(query.q || query.state || query.task || query.lastStatus);
 
   return (
     <>
@@ -39,12 +59,12 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
           <h1>Jobs</h1>
           <p className="muted">
             {result.total} {result.total === 1 ? 'job' : 'jobs'}
-            {filtered ? ' match the filters' : ''}
+            {filtered ? (result.total === 1 ? ' matches the filters' : ' match the filters') : ''}
           </p>
         </div>
       </div>
 
-      <JobsToolbar q={query.q ?? ''} state={query.state ?? ''} />
+      <JobsToolbar q={query.q ?? ''} state={query.state ?? ''} task={query.task ?? ''} lastStatus={query.lastStatus ?? ''} tasks={tasks} />
 
       <IgnoredParams problems={problems} />
 
@@ -59,10 +79,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
       ) : result.total === 0 ? (
         <div className="empty-state card">
           <h2>No matching jobs</h2>
-          <p className="muted">
-            {query.q ? <>No job’s name or id contains “{query.q}”</> : <>No job matches</>}
-            {query.state ? <> in the state “{query.state}”</> : null}.
-          </p>
+          <p className="muted">{noMatchText(query)}</p>
           <Link href="/jobs" className="btn btn-secondary">
             Clear filters
           </Link>
@@ -70,7 +87,14 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
       ) : (
         <JobButtonActionsProvider actions={jobButtonActions}>
           <div className="card card-flush">
-            <JobsTable jobs={result.items} total={result.total} page={result.page} pageSize={result.pageSize} sort={query.sort} />
+            <JobsTable
+              jobs={result.items}
+              total={result.total}
+              page={result.page}
+              pageSize={result.pageSize}
+              sort={query.sort}
+              bulkActions={jobBulkActions}
+            />
           </div>
         </JobButtonActionsProvider>
       )}
@@ -80,4 +104,15 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
       <AutoRefresh intervalMs={4000} />
     </>
   );
+}
+
+/** "No job’s name or id contains “x”, in the state Paused, running log.message." for the no-results state. */
+function noMatchText(query: Partial<ListJobsQuery>): string {
+  const parts: string[] = [];
+  if (query.state) parts.push(`in the state ${jobStateLabel(query.state)}`);
+  if (query.task) parts.push(`running ${query.task}`);
+  if (query.lastStatus === 'never') parts.push('that never ran');
+  else if (query.lastStatus) parts.push(`with the last status ${executionStatusLabel(query.lastStatus)}`);
+  const head = query.q ? `No job’s name or id contains “${query.q}”` : 'No job matches';
+  return `${head}${parts.length ? `, ${parts.join(', ')}` : ''}.`;
 }
