@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
-import { isTransientDbError } from '../db/client';
+import { dbErrorCode, isTransientDbError } from '../db/client';
 import { claimFire, claimQueued, dueJobs, earliestFire, earliestQueued, markInterrupted, quarantineJob, queueRetry, queuedRuns, type QueuedRun } from './claim';
 import { onJobsChanged, type SchedulerContext } from './context';
 import { consoleLogger, type EngineLogger } from './log';
@@ -188,7 +188,11 @@ export class Engine {
         const orphans = await recoverOrphans(db, this.instanceId, [...this.running.keys()], now, this.heartbeatMs);
         if (orphans) this.log.warn(`marked ${orphans} execution(s) whose claim was lost in a database error interrupted`);
       } catch (err) {
-        this.log.warn(`heartbeat failed: ${coerceError(err).message}`);
+        // A lock conflict with a claim is retried by the next beat; anything else is worth a warning.
+        const code = dbErrorCode(err);
+        const message = `heartbeat failed (${code ?? 'error'}): ${coerceError(err).message}`;
+        if (code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT') this.log.info(message);
+        else this.log.warn(message);
       }
     })().finally(() => {
       this.beating = null;

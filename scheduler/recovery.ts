@@ -1,4 +1,4 @@
-import { and, eq, lt, notInArray, sql, gte } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { jobExecutions, schedulerInstances } from '../db/schema';
 
@@ -28,17 +28,16 @@ export async function recoverDeadInstances(db: Db, now: Date, staleMs: number): 
   const cutoff = new Date(now.getTime() - staleMs);
   const dbCutoff = sql`CURRENT_TIMESTAMP(3) - INTERVAL ${staleMs * 1000} MICROSECOND`;
   const alive = db.select({ id: schedulerInstances.id }).from(schedulerInstances).where(gte(schedulerInstances.lastSeenAt, dbCutoff));
-  const [res] = await db
-    .update(jobExecutions)
-    .set({
-      status: 'interrupted',
-      finishedAt: now,
-      error: sql`CONCAT('Interrupted: instance ', COALESCE(${jobExecutions.instance}, '?'), ' stopped before the run finished (no heartbeat).')`,
-    })
-    .where(and(eq(jobExecutions.status, 'running'), lt(jobExecutions.startedAt, cutoff), notInArray(jobExecutions.instance, alive)));
+  const ids = await candidates(db, and(eq(jobExecutions.status, 'running'), lt(jobExecutions.startedAt, cutoff), notInArray(jobExecutions.instance, alive))!);
+  const changed = await interruptRows(
+    db,
+    ids,
+    now,
+    sql`CONCAT('Interrupted: instance ', COALESCE(${jobExecutions.instance}, '?'), ' stopped before the run finished (no heartbeat).')`,
+  );
   // Forget instances that have been dead for a day.
   await db.delete(schedulerInstances).where(lt(schedulerInstances.lastSeenAt, new Date(now.getTime() - 24 * 3_600_000)));
-  return res.affectedRows;
+  return changed;
 }
 
 /**
@@ -53,9 +52,25 @@ export async function recoverOrphans(db: Db, instance: string, owned: number[], 
     lt(jobExecutions.startedAt, new Date(now.getTime() - minAgeMs)),
   ];
   if (owned.length) conditions.push(notInArray(jobExecutions.id, owned));
+  const ids = await candidates(db, and(...conditions)!);
+  return interruptRows(db, ids, now, 'Interrupted: the claim of this run was committed while the database connection failed, so the run never started.');
+}
+
+/**
+ * Finds rows with a plain (non-locking) read first: most beats find none and write nothing, so
+ * recovery never takes range locks that could deadlock with the engine's claims.
+ */
+async function candidates(db: Db, where: SQL): Promise<number[]> {
+  const rows = await db.select({ id: jobExecutions.id }).from(jobExecutions).where(where).limit(1000);
+  return rows.map((r) => r.id);
+}
+
+/** Interrupts the given rows by primary key, only those still `running`. */
+async function interruptRows(db: Db, ids: number[], now: Date, error: string | SQL): Promise<number> {
+  if (!ids.length) return 0;
   const [res] = await db
     .update(jobExecutions)
-    .set({ status: 'interrupted', finishedAt: now, error: 'Interrupted: the claim of this run was committed while the database connection failed, so the run never started.' })
-    .where(and(...conditions));
+    .set({ status: 'interrupted', finishedAt: now, error })
+    .where(and(inArray(jobExecutions.id, ids), eq(jobExecutions.status, 'running')));
   return res.affectedRows;
 }
