@@ -57,6 +57,20 @@ describe('planFire (misfire policy)', () => {
     expect(many.runAt?.toISOString()).toBe('2026-01-01T11:00:00.000Z');
   });
 
+  it('with coalesce, folds a backlog that is still within grace: the latest runs once, the rest is one missed row', () => {
+    const plan = planFire(job('2026-01-01T10:00:00Z', { misfireGraceMs: 60_000 }), at('2026-01-01T10:00:05.200Z'));
+    expect(plan.runAt?.toISOString()).toBe('2026-01-01T10:00:05.000Z');
+    expect(plan.missed).toEqual([{ at: at('2026-01-01T10:00:00Z'), count: 5, until: at('2026-01-01T10:00:04Z') }]);
+    expect(plan.next?.toISOString()).toBe('2026-01-01T10:00:06.000Z');
+  });
+
+  it('without coalesce, replays a backlog within grace one fire per claim', () => {
+    const plan = planFire(job('2026-01-01T10:00:00Z', { misfireGraceMs: 60_000, coalesce: false }), at('2026-01-01T10:00:05.200Z'));
+    expect(plan.runAt?.toISOString()).toBe('2026-01-01T10:00:00.000Z');
+    expect(plan.missed).toEqual([]);
+    expect(plan.next?.toISOString()).toBe('2026-01-01T10:00:01.000Z');
+  });
+
   it('completes a trigger whose end falls inside the downtime', () => {
     const ending = { ...everySecond, endAt: '2026-01-01T10:00:10Z' };
     const plan = planFire(job('2026-01-01T10:00:00Z', { misfireGraceMs: 1000 }, ending), at('2026-01-01T12:00:00Z'));

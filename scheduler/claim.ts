@@ -28,38 +28,68 @@ export interface FirePlan {
 }
 
 /**
- * Applies the misfire policy. A fire later than misfireGraceMs is missed. After downtime, the run
- * of missed fires becomes one row with their count (coalesce) or a row each (capped, the last
- * standing for the rest), and the latest due fire still runs once if it is within grace.
+ * Applies the misfire policy to the fires due by `now`, oldest first.
+ * - One fire due: it runs if it is within misfireGraceMs, else it is one `missed` row.
+ * - Several due (a backlog after downtime), coalesce on (the default): ONE claim — the latest due
+ *   fire runs once if it is within grace, and every other fire of the backlog is one `missed` row
+ *   with their count and span. Never a burst of catch-up runs.
+ * - Several due, coalesce off: each fire is judged on its own. Those beyond grace are `missed`,
+ *   a row each (at most 1,000, the last standing for the rest); the first within grace runs now
+ *   and the rest of the backlog follows, one fire per claim.
  */
 export function planFire(job: Pick<JobRow, 'nextRunAt' | 'trigger' | 'options'>, now: Date): FirePlan {
   const dueAt = job.nextRunAt!;
   const grace = job.options.misfireGraceMs;
-  let next = nextFireTime(job.trigger, dueAt);
-  if (now.getTime() - dueAt.getTime() <= grace) return { dueAt, next, runAt: dueAt, missed: [] };
-  const fires: Date[] = [dueAt]; // due fires, oldest first (all of them when not coalescing, capped)
+  const tooLate = (f: Date) => now.getTime() - f.getTime() > grace;
+  const isDue = (f: Date | null): f is Date => f !== null && f.getTime() <= now.getTime();
+  const after = nextFireTime(job.trigger, dueAt);
+  if (!isDue(after)) {
+    return tooLate(dueAt)
+      ? { dueAt, next: after, runAt: null, missed: [{ at: dueAt, count: 1, until: dueAt }] }
+      : { dueAt, next: after, runAt: dueAt, missed: [] };
+  }
+  if (!job.options.coalesce) {
+    const missedAt: Date[] = [];
+    let count = 0;
+    let until = dueAt;
+    let fire: Date | null = dueAt;
+    while (isDue(fire) && tooLate(fire) && count < MAX_COUNTED_MISSES) {
+      if (missedAt.length < MAX_MISSED_ROWS) missedAt.push(fire);
+      until = fire;
+      count++;
+      fire = nextFireTime(job.trigger, fire);
+    }
+    if (isDue(fire) && tooLate(fire)) fire = nextFireTime(job.trigger, now); // counted enough: skip ahead
+    const missed = missedAt.map((at, i) => {
+      const last = i === missedAt.length - 1;
+      return { at, count: last ? count - i : 1, until: last ? until : at };
+    });
+    if (isDue(fire)) return { dueAt, next: nextFireTime(job.trigger, fire), runAt: fire, missed };
+    return { dueAt, next: fire, runAt: null, missed };
+  }
   let latest = dueAt;
-  let previous: Date | null = null;
+  let previous = dueAt;
   let count = 1;
-  while (next && next.getTime() <= now.getTime() && count < MAX_COUNTED_MISSES) {
+  let next: Date | null = after;
+  while (isDue(next) && count < MAX_COUNTED_MISSES) {
     previous = latest;
     latest = next;
     count++;
-    if (!job.options.coalesce && fires.length <= MAX_MISSED_ROWS) fires.push(next);
     next = nextFireTime(job.trigger, next);
   }
-  const exhausted = next !== null && next.getTime() <= now.getTime();
+  const exhausted = isDue(next);
   if (exhausted) next = nextFireTime(job.trigger, now);
-  const catchUp = !exhausted && previous !== null && now.getTime() - latest.getTime() <= grace;
-  const missedCount = catchUp ? count - 1 : count;
-  const missedUntil = catchUp ? previous! : latest;
-  let missedAt = job.options.coalesce ? [dueAt] : fires.filter((f) => !catchUp || f.getTime() !== latest.getTime());
-  if (missedAt.length > MAX_MISSED_ROWS) missedAt = missedAt.slice(0, MAX_MISSED_ROWS);
-  const missed = missedAt.map((at, i) => {
-    const last = i === missedAt.length - 1;
-    return { at, count: last ? missedCount - i : 1, until: last ? missedUntil : at };
-  });
-  return { dueAt, next, runAt: catchUp ? latest : null, missed };
+  const runAt = !exhausted && !tooLate(latest) ? latest : null;
+  const missed = [{ at: dueAt, count: runAt ? count - 1 : count, until: runAt ? previous : latest }];
+  return { dueAt, next, runAt, missed };
+}
+
+/** Says why a missed row did not run: too late, or folded into the latest fire by coalesce. */
+function missedText(m: { at: Date; count: number; until: Date }, now: Date, grace: number, runAt: Date | null): string {
+  const late = now.getTime() - m.at.getTime();
+  const beyond = now.getTime() - m.until.getTime() > grace;
+  const why = beyond ? `beyond the misfire grace of ${grace} ms` : `coalesced: the fire at ${runAt?.toISOString()} ran instead`;
+  return m.count === 1 ? `Missed: ${late} ms late (${why}).` : `Missed ${m.count} fires from ${m.at.toISOString()} to ${m.until.toISOString()} (${why}).`;
 }
 
 export interface Claim {
@@ -112,10 +142,7 @@ export async function claimFire(db: Db, job: JobRow, now: Date, instance: string
             missedCount: m.count,
             missedUntil: m.until,
             instance,
-            error:
-              m.count === 1
-                ? `Missed: ${now.getTime() - m.at.getTime()} ms late, beyond the misfire grace of ${grace} ms.`
-                : `Missed ${m.count} fires from ${m.at.toISOString()} to ${m.until.toISOString()} (beyond the misfire grace of ${grace} ms).`,
+            error: missedText(m, now, grace, plan.runAt),
           })),
         );
         // insertId is the first row's id; the rows of one INSERT get consecutive ids.

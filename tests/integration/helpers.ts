@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, disconnect, type Db } from '../../db/client';
@@ -265,4 +265,100 @@ export async function stopProcess(p: SchedulerProcess, signal: NodeJS.Signals = 
 /** SIGKILLs every scheduler process group still alive (for afterAll, after the graceful path). */
 export async function killAllSchedulers(): Promise<void> {
   await Promise.all([...children].map((p) => stopProcess(p, 'SIGKILL', 5_000)));
+}
+
+export interface TcpProxy {
+  /** The port the proxy listens on (127.0.0.1). */
+  port: number;
+  /** `url` (a mysql:// URL of the proxied server) rewritten to go through the proxy. */
+  urlFor(url: string): string;
+  /** Simulates an outage: destroys every open connection and refuses new ones until restore(). */
+  cut(): void;
+  /** Ends the outage: new connections are forwarded again. */
+  restore(): void;
+  /** True between cut() and restore(). */
+  readonly isCut: boolean;
+  /** Counters: connections forwarded, refused while cut, and destroyed by cut(). */
+  readonly stats: { forwarded: number; refused: number; destroyed: number };
+  /** Stops listening and destroys every connection. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * A small TCP proxy the test controls, in front of the test database server (or `target`, a
+ * mysql:// URL): point a process's DATABASE_URL at `urlFor(db.url)` and cut() its database
+ * connection under load. While cut, new connections are accepted and closed at once, so the
+ * client sees "connection lost" quickly instead of a hang.
+ */
+export async function startTcpProxy(target: string = SERVER): Promise<TcpProxy> {
+  const to = new URL(target);
+  const host = to.hostname;
+  const port = Number(to.port || 3306);
+  const pairs = new Set<() => void>();
+  const stats = { forwarded: 0, refused: 0, destroyed: 0 };
+  let cut = false;
+  const server = createServer((client) => {
+    if (cut) {
+      stats.refused++;
+      client.destroy();
+      return;
+    }
+    stats.forwarded++;
+    const backend = createConnection({ host, port });
+    client.setNoDelay(true);
+    backend.setNoDelay(true);
+    // Either side closing or failing ends the pair, like a real broken connection.
+    const end = () => {
+      pairs.delete(end);
+      client.destroy();
+      backend.destroy();
+    };
+    pairs.add(end);
+    for (const s of [client, backend]) {
+      s.on('error', end);
+      s.on('close', end);
+    }
+    client.pipe(backend);
+    backend.pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const listenPort = (server.address() as { port: number }).port;
+  let closed: Promise<void> | null = null;
+  const destroyAll = () => {
+    for (const end of [...pairs]) {
+      stats.destroyed++;
+      end();
+    }
+  };
+  return {
+    port: listenPort,
+    urlFor(url: string) {
+      const u = new URL(url);
+      u.hostname = '127.0.0.1';
+      u.port = String(listenPort);
+      return u.toString();
+    },
+    cut() {
+      cut = true;
+      destroyAll();
+    },
+    restore() {
+      cut = false;
+    },
+    get isCut() {
+      return cut;
+    },
+    stats,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        cut = true;
+        server.close(() => resolve());
+        destroyAll();
+      });
+      return closed;
+    },
+  };
 }
