@@ -71,7 +71,7 @@ export default async function JobPage({ params, searchParams }: Props) {
     jobDurations(ctx, job.id),
     jobDailyCounts(ctx, job.id),
   ]);
-  const runs = upcomingRuns(job, 5);
+  const runs = upcomingRuns(job, 10);
 
   return (
     <JobButtonActionsProvider actions={jobButtonActions}>
