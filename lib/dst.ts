@@ -4,6 +4,8 @@
  * happens twice (fall back). Pure and client-safe: Intl only.
  */
 
+import { offsetMs, wallClockMs } from './time';
+
 /** One offset change of a zone. */
 export interface DstTransition {
   /** "gap": the wall times from `from` to `to` do not exist; "repeat": they happen twice. */
@@ -43,37 +45,9 @@ const DAY = 86_400_000;
 /** Offsets run from -12:00 to +14:00: a local day lies within these margins of its UTC day. */
 const MARGIN = 16 * HOUR;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-/** The wall clock of `ms` in `zone`, as if it were a UTC instant (ms). */
-function wallClock(ms: number, zone: string): number {
-  const parts = formatter(zone).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-}
-
 /** The zone's offset from UTC at `ms`, in whole minutes. */
 function offsetAt(ms: number, zone: string): number {
-  const whole = Math.floor(ms / 1000) * 1000;
-  return Math.round((wallClock(whole, zone) - whole) / MINUTE);
+  return Math.round(offsetMs(ms, zone) / MINUTE);
 }
 
 /** "HH:MM" of a wall clock held as UTC ms. */
@@ -118,7 +92,7 @@ function transitionAt(at: number, before: number, after: number): DstTransition 
 export function dstTransitionsOn(instant: Date | string, zone: string): DstTransition[] {
   const ms = new Date(instant).getTime();
   if (Number.isNaN(ms)) return [];
-  const dayStart = Math.floor(wallClock(ms, zone) / DAY) * DAY;
+  const dayStart = Math.floor(wallClockMs(ms, zone) / DAY) * DAY;
   const date = new Date(dayStart).toISOString().slice(0, 10);
   const first = dayStart - MARGIN;
   const last = dayStart + DAY + MARGIN;

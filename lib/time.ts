@@ -15,6 +15,46 @@ export function listTimeZones(): string[] {
   return ['UTC', ...zones.filter((z) => z !== 'UTC')];
 }
 
+const wallFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A cached 24 h en-US formatter that gives every wall-clock field of an instant in `zone`. */
+function wallFormatter(zone: string): Intl.DateTimeFormat {
+  let f = wallFormatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    wallFormatters.set(zone, f);
+  }
+  return f;
+}
+
+/**
+ * The wall clock of `instant` (ms) in `zone`, as if it were a UTC time (ms, whole seconds): the
+ * clocks in Berlin reading 09:30 give `Date.UTC(…, 9, 30)`. Client-safe (Intl only).
+ */
+export function wallClockMs(instant: number, zone: string): number {
+  const parts = wallFormatter(zone).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+}
+
+/**
+ * The zone's offset from UTC at `instant` (ms), in ms (e.g. +3 600 000 for CET). The instant is
+ * truncated to its whole second first, so the result is a whole number of seconds.
+ */
+export function offsetMs(instant: number, zone: string): number {
+  const whole = Math.floor(instant / 1000) * 1000;
+  return wallClockMs(whole, zone) - whole;
+}
+
 /** Formats an instant as "2026-11-24 09:30:00" in the given zone (24 h clock). */
 export function formatInZone(date: Date | string, timeZone: string, withSeconds = true): string {
   const d = typeof date === 'string' ? new Date(date) : date;

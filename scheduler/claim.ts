@@ -2,95 +2,13 @@ import { and, asc, count, eq, inArray, isNull, lte, min, or, sql } from 'drizzle
 import { dbErrorCode, type Db } from '../db/client';
 import { jobExecutions, jobs, type JobRow } from '../db/schema';
 import type { ExecutionStatus } from '../lib/schemas';
-import { nextFireTime } from './triggers';
+import { missedText, planFire } from './misfire';
 
 /**
  * Claiming fires. A fire belongs to the instance whose transaction both moved the job's
  * next_run_at forward (conditional on the value it read) and inserted the fire's row (unique on
  * job_id, scheduled_for, attempt). Whatever the number of instances, each fire gets one row.
  */
-
-/** Upper bound on how many missed fires are counted one by one before giving up counting. */
-const MAX_COUNTED_MISSES = 100_000;
-/** With coalesce off, at most this many `missed` rows are written for one catch-up. */
-const MAX_MISSED_ROWS = 1000;
-
-/** What claiming a job's due fire will write. Pure: a function of the job and the clock. */
-export interface FirePlan {
-  /** The fire the claim is conditional on (the job's next_run_at as read). */
-  dueAt: Date;
-  /** The job's next planned fire after this claim (null: the trigger has ended). */
-  next: Date | null;
-  /** The fire that runs now, if any: the due fire, or after downtime the latest one within grace. */
-  runAt: Date | null;
-  /** Missed fires, as rows to write: each with the count of fires it stands for and the last of them. */
-  missed: Array<{ at: Date; count: number; until: Date }>;
-}
-
-/**
- * Applies the misfire policy to the fires due by `now`, oldest first.
- * - One fire due: it runs if it is within misfireGraceMs, else it is one `missed` row.
- * - Several due (a backlog after downtime), coalesce on (the default): ONE claim — the latest due
- *   fire runs once if it is within grace, and every other fire of the backlog is one `missed` row
- *   with their count and span. Never a burst of catch-up runs.
- * - Several due, coalesce off: each fire is judged on its own. Those beyond grace are `missed`,
- *   a row each (at most 1,000, the last standing for the rest); the first within grace runs now
- *   and the rest of the backlog follows, one fire per claim.
- */
-export function planFire(job: Pick<JobRow, 'nextRunAt' | 'trigger' | 'options'>, now: Date): FirePlan {
-  const dueAt = job.nextRunAt!;
-  const grace = job.options.misfireGraceMs;
-  const tooLate = (f: Date) => now.getTime() - f.getTime() > grace;
-  const isDue = (f: Date | null): f is Date => f !== null && f.getTime() <= now.getTime();
-  const after = nextFireTime(job.trigger, dueAt);
-  if (!isDue(after)) {
-    return tooLate(dueAt)
-      ? { dueAt, next: after, runAt: null, missed: [{ at: dueAt, count: 1, until: dueAt }] }
-      : { dueAt, next: after, runAt: dueAt, missed: [] };
-  }
-  if (!job.options.coalesce) {
-    const missedAt: Date[] = [];
-    let count = 0;
-    let until = dueAt;
-    let fire: Date | null = dueAt;
-    while (isDue(fire) && tooLate(fire) && count < MAX_COUNTED_MISSES) {
-      if (missedAt.length < MAX_MISSED_ROWS) missedAt.push(fire);
-      until = fire;
-      count++;
-      fire = nextFireTime(job.trigger, fire);
-    }
-    if (isDue(fire) && tooLate(fire)) fire = nextFireTime(job.trigger, now); // counted enough: skip ahead
-    const missed = missedAt.map((at, i) => {
-      const last = i === missedAt.length - 1;
-      return { at, count: last ? count - i : 1, until: last ? until : at };
-    });
-    if (isDue(fire)) return { dueAt, next: nextFireTime(job.trigger, fire), runAt: fire, missed };
-    return { dueAt, next: fire, runAt: null, missed };
-  }
-  let latest = dueAt;
-  let previous = dueAt;
-  let count = 1;
-  let next: Date | null = after;
-  while (isDue(next) && count < MAX_COUNTED_MISSES) {
-    previous = latest;
-    latest = next;
-    count++;
-    next = nextFireTime(job.trigger, next);
-  }
-  const exhausted = isDue(next);
-  if (exhausted) next = nextFireTime(job.trigger, now);
-  const runAt = !exhausted && !tooLate(latest) ? latest : null;
-  const missed = [{ at: dueAt, count: runAt ? count - 1 : count, until: runAt ? previous : latest }];
-  return { dueAt, next, runAt, missed };
-}
-
-/** Says why a missed row did not run: too late, or folded into the latest fire by coalesce. */
-function missedText(m: { at: Date; count: number; until: Date }, now: Date, grace: number, runAt: Date | null): string {
-  const late = now.getTime() - m.at.getTime();
-  const beyond = now.getTime() - m.until.getTime() > grace;
-  const why = beyond ? `beyond the misfire grace of ${grace} ms` : `coalesced: the fire at ${runAt?.toISOString()} ran instead`;
-  return m.count === 1 ? `Missed: ${late} ms late (${why}).` : `Missed ${m.count} fires from ${m.at.toISOString()} to ${m.until.toISOString()} (${why}).`;
-}
 
 export interface Claim {
   job: JobRow;

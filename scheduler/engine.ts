@@ -8,6 +8,7 @@ import { onJobsChanged, type SchedulerContext } from './context';
 import { consoleLogger, type EngineLogger } from './log';
 import { heartbeat, recoverDeadInstances, recoverOrphans, removeHeartbeat } from './recovery';
 import { RunAborted, noteLastRun, recordOutcome, runTask, type Outcome } from './run';
+import { loopBackoffMs, retryDelayMs, settleWithin } from './timing';
 
 export interface EngineOptions {
   ctx: SchedulerContext;
@@ -136,8 +137,8 @@ export class Engine {
         this.failures = 0;
       } catch (err) {
         this.failures++;
-        // Back off with jitter: 0.5 s, 1 s, 2 s ... capped at 15 s. The loop never dies.
-        waitMs = Math.min(15_000, 500 * 2 ** Math.min(this.failures - 1, 5)) * (0.75 + Math.random() * 0.5);
+        // Back off with jitter; the loop never dies.
+        waitMs = loopBackoffMs(this.failures);
         this.log.error(`scheduler loop failed (attempt ${this.failures}); retrying in ${Math.round(waitMs)} ms: ${coerceError(err).message}`);
       }
       if (this.state !== 'running') break;
@@ -243,8 +244,7 @@ export class Engine {
 
   /** Queues the next attempt after an exponential backoff with ±20 % jitter. */
   private async retry(run: QueuedRun, backoffMs: number): Promise<void> {
-    // Capped at a week so a long backoff never overflows the date.
-    const delay = Math.min(7 * 86_400_000, Math.round(backoffMs * 2 ** (run.attempt - 1) * (0.8 + Math.random() * 0.4)));
+    const delay = retryDelayMs(run.attempt, backoffMs);
     try {
       if (await queueRetry(this.ctx.db, run, new Date(this.ctx.now().getTime() + delay))) this.wake();
     } catch (err) {
@@ -289,14 +289,4 @@ export class Engine {
       this.wakeUp = done;
     });
   }
-}
-
-/** Waits for every promise to settle, or for `ms`, whichever comes first; leaves no timer behind. */
-async function settleWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  await Promise.race([Promise.allSettled(promises), deadline]);
-  clearTimeout(timer);
 }

@@ -3,40 +3,9 @@
  * Client-safe (Intl only).
  */
 
+import { offsetMs, wallClockMs } from '@/lib/time';
+
 const WALL_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-/** The wall clock of `instant` (ms) in `zone`, as if it were a UTC time (ms, whole seconds). */
-function wallClockMs(instant: number, zone: string): number {
-  const parts = formatter(zone).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-}
-
-/** The zone's offset from UTC at `instant`, in ms (e.g. +3 600 000 for CET). */
-function offsetMs(instant: number, zone: string): number {
-  const whole = Math.floor(instant / 1000) * 1000;
-  return wallClockMs(whole, zone) - whole;
-}
 
 /** Parses "YYYY-MM-DDTHH:mm[:ss]" into its wall clock as UTC ms, or null when malformed. */
 function parseWall(wall: string): number | null {

@@ -3,10 +3,10 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { createContext, useContext, useState, useTransition, type ReactNode } from 'react';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import type { ActionResult } from '@/lib/action-result';
 import type { JobState } from '@/lib/schemas';
 import { useActionStatus } from './action-status';
-import { ConfirmDeleteDialog } from './confirm-delete-dialog';
 
 /** The server actions behind the job buttons, passed down from a server component (components never import app/). */
 export interface JobButtonActions {
@@ -131,11 +131,17 @@ export function JobActions({ job, leaveAfterDelete = false, size = 'sm' }: JobAc
         Delete
       </button>
       {confirming ? (
-        <ConfirmDeleteDialog title={`Delete job “${job.name}”?`} onConfirm={confirmDelete} onCancel={() => setConfirming(false)}>
+        <ConfirmDialog
+          title={`Delete job “${job.name}”?`}
+          confirmLabel="Delete"
+          pendingLabel="Deleting…"
+          onConfirm={confirmDelete}
+          onCancel={() => setConfirming(false)}
+        >
           <p>
             This deletes <strong>{job.name}</strong> (<code>{job.id}</code>) and its whole execution history. It cannot be undone.
           </p>
-        </ConfirmDeleteDialog>
+        </ConfirmDialog>
       ) : null}
     </div>
   );

@@ -2,9 +2,9 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import type { ActionResult } from '@/lib/action-result';
 import { useActionStatus } from './action-status';
-import { ConfirmDeleteDialog } from './confirm-delete-dialog';
 
 /** What a bulk action did: the ids it applied to, and why it failed for the others. */
 export interface BulkResult {
@@ -130,9 +130,10 @@ export function JobsBulkBar({ selected, actions, onDone, onClear }: JobsBulkBarP
         </span>
       ) : null}
       {confirming ? (
-        <ConfirmDeleteDialog
+        <ConfirmDialog
           title={`Delete ${countJobs(count)}?`}
           confirmLabel={`Delete ${countJobs(count)}`}
+          pendingLabel="Deleting…"
           onConfirm={confirmDelete}
           onCancel={() => setConfirming(false)}
         >
@@ -147,7 +148,7 @@ export function JobsBulkBar({ selected, actions, onDone, onClear }: JobsBulkBarP
             ))}
             {count > 10 ? <li className="muted">and {count - 10} more</li> : null}
           </ul>
-        </ConfirmDeleteDialog>
+        </ConfirmDialog>
       ) : null}
     </div>
   );

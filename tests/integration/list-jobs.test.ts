@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema';
 import { ValidationError } from '../../lib/errors';
 import type { SchedulerContext } from '../../scheduler/context';
-import { bulkJobAction, createJob, getJob, listJobs } from '../../scheduler/jobs';
+import { bulkJobAction, createJob, getJob } from '../../scheduler/jobs';
+import { listJobs } from '../../scheduler/list-jobs';
 import { createTestDatabase, type TestDatabase } from './helpers';
 
 /**

@@ -19,7 +19,7 @@ import {
  * One job ("r00") sleeps 700 ms and the cut comes while it runs: its outcome must still be
  * recorded once the database is back (the engine retries the write).
  *
- * What planFire (scheduler/claim.ts) says must happen on the first turn after the outage, for a
+ * What planFire (scheduler/misfire.ts) says must happen on the first turn after the outage, for a
  * job whose oldest unclaimed fire is d, at `now` a few seconds past the outage:
  *   - coalesce is on for every job, so the backlog d .. latest (the last fire <= now, within
  *     grace of a 1 s schedule) is ONE claim: ONE `missed` row at d with missed_count = the fires

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
-import { createJob, deleteJob, getJob, listJobs, pauseJob, resumeJob, runJobNow, updateJob } from '../../scheduler/jobs';
+import { createJob, deleteJob, getJob, pauseJob, resumeJob, runJobNow, updateJob } from '../../scheduler/jobs';
+import { listJobs } from '../../scheduler/list-jobs';
 import { createTestDatabase, type TestDatabase } from './helpers';
 
 /**

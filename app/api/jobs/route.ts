@@ -1,6 +1,7 @@
 import { apiRoute, jobLocation, jsonResponse, otherMethods, readJson, readQuery } from '@/app/_lib/http';
 import { appContext } from '@/scheduler/context';
-import { createJob, listJobs } from '@/scheduler/jobs';
+import { createJob } from '@/scheduler/jobs';
+import { listJobs } from '@/scheduler/list-jobs';
 
 /** GET /api/jobs?state&task&q&sort&page&pageSize: one page of jobs, filtered and sorted in the database. */
 export const GET = apiRoute(async (req) => jsonResponse(await listJobs(appContext(), readQuery(req))));

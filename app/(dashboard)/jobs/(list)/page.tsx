@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { listJobsQuerySchema, type ListJobsQuery } from '@/lib/schemas';
-import { listJobs } from '@/scheduler/jobs';
 import { listInstances } from '@/scheduler/executions';
+import { listJobs } from '@/scheduler/list-jobs';
 import { listTasks } from '@/scheduler/tasks';
 import { appContext } from '@/scheduler/context';
 import { AutoRefresh } from '@/components/data-table/auto-refresh';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_JOB_OPTIONS, type StoredJobOptions } from '../lib/types';
-import { planFire } from './claim';
+import { planFire } from './misfire';
 import type { StoredTriggerWithAnchor } from './triggers';
 
 const at = (iso: string) => new Date(iso);

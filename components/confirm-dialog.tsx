@@ -2,24 +2,28 @@
 
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
-export interface ConfirmDeleteDialogProps {
-  /** The question, e.g. `Delete job “Nightly report”?` or `Delete 3 jobs?`. */
+export interface ConfirmDialogProps {
+  /** The question, e.g. `Delete job “Nightly report”?` (the dialog's accessible name). */
   title: string;
-  /** What will be deleted (the dialog's accessible description). */
+  /** What the action will do (the dialog's accessible description). */
   children: ReactNode;
-  /** Text of the confirm button (default "Delete"). */
-  confirmLabel?: string;
-  /** Deletes; resolves to an error message, or null when done (the caller then closes the dialog). */
+  /** Text of the confirm button, e.g. "Delete". */
+  confirmLabel: string;
+  /** Text of the confirm button while `onConfirm` runs, e.g. "Deleting…". */
+  pendingLabel: string;
+  /** Acts; resolves to an error message (shown in the dialog), or null when done (the caller then closes the dialog). */
   onConfirm: () => Promise<string | null>;
   onCancel: () => void;
 }
 
 /**
- * A modal <dialog> (role "dialog"; the browser traps focus inside, Escape cancels) that asks before
- * deleting. Focus starts on Cancel; when the dialog goes away, focus returns to the control that
- * opened it unless something else took it meanwhile (such as the result message after a delete).
+ * A modal <dialog> (role "dialog"; the browser traps focus inside, Escape or a click on the backdrop
+ * cancels) that asks before a destructive action (the confirm button has the danger style). Mount it to open it, unmount it to close it. Focus starts on
+ * Cancel; when the dialog goes away, focus returns to the control that opened it unless something
+ * else took it meanwhile (such as the result message after the action). While `onConfirm` runs,
+ * both buttons are disabled and the dialog cannot be cancelled.
  */
-export function ConfirmDeleteDialog({ title, children, confirmLabel = 'Delete', onConfirm, onCancel }: ConfirmDeleteDialogProps) {
+export function ConfirmDialog({ title, children, confirmLabel, pendingLabel, onConfirm, onCancel }: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descId = useId();
@@ -76,7 +80,7 @@ export function ConfirmDeleteDialog({ title, children, confirmLabel = 'Delete', 
             Cancel
           </button>
           <button type="button" className="btn btn-danger" onClick={confirm} disabled={pending}>
-            {pending ? 'Deleting…' : confirmLabel}
+            {pending ? pendingLabel : confirmLabel}
           </button>
         </div>
       </div>

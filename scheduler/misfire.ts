@@ -1,0 +1,93 @@
+import type { JobRow } from '../db/schema';
+import { nextFireTime } from './triggers';
+
+/**
+ * The misfire policy: given a job's due fire and the clock, which fire runs now, which are
+ * recorded as missed, and when the job fires next. Pure (no database), so claim.ts can apply the
+ * plan in one transaction and the policy can be tested with fixed instants.
+ */
+
+/** Upper bound on how many missed fires are counted one by one before giving up counting. */
+const MAX_COUNTED_MISSES = 100_000;
+/** With coalesce off, at most this many `missed` rows are written for one catch-up. */
+const MAX_MISSED_ROWS = 1000;
+
+/** What claiming a job's due fire will write. Pure: a function of the job and the clock. */
+export interface FirePlan {
+  /** The fire the claim is conditional on (the job's next_run_at as read). */
+  dueAt: Date;
+  /** The job's next planned fire after this claim (null: the trigger has ended). */
+  next: Date | null;
+  /** The fire that runs now, if any: the due fire, or after downtime the latest one within grace. */
+  runAt: Date | null;
+  /** Missed fires, as rows to write: each with the count of fires it stands for and the last of them. */
+  missed: Array<{ at: Date; count: number; until: Date }>;
+}
+
+/**
+ * Applies the misfire policy to the fires due by `now`, oldest first.
+ * - One fire due: it runs if it is within misfireGraceMs, else it is one `missed` row.
+ * - Several due (a backlog after downtime), coalesce on (the default): ONE claim — the latest due
+ *   fire runs once if it is within grace, and every other fire of the backlog is one `missed` row
+ *   with their count and span. Never a burst of catch-up runs.
+ * - Several due, coalesce off: each fire is judged on its own. Those beyond grace are `missed`,
+ *   a row each (at most 1,000, the last standing for the rest); the first within grace runs now
+ *   and the rest of the backlog follows, one fire per claim.
+ */
+export function planFire(job: Pick<JobRow, 'nextRunAt' | 'trigger' | 'options'>, now: Date): FirePlan {
+  const dueAt = job.nextRunAt!;
+  const grace = job.options.misfireGraceMs;
+  const tooLate = (f: Date) => now.getTime() - f.getTime() > grace;
+  const isDue = (f: Date | null): f is Date => f !== null && f.getTime() <= now.getTime();
+  const after = nextFireTime(job.trigger, dueAt);
+  if (!isDue(after)) {
+    return tooLate(dueAt)
+      ? { dueAt, next: after, runAt: null, missed: [{ at: dueAt, count: 1, until: dueAt }] }
+      : { dueAt, next: after, runAt: dueAt, missed: [] };
+  }
+  if (!job.options.coalesce) {
+    const missedAt: Date[] = [];
+    let count = 0;
+    let until = dueAt;
+    let fire: Date | null = dueAt;
+    while (isDue(fire) && tooLate(fire) && count < MAX_COUNTED_MISSES) {
+      if (missedAt.length < MAX_MISSED_ROWS) missedAt.push(fire);
+      until = fire;
+      count++;
+      fire = nextFireTime(job.trigger, fire);
+    }
+    if (isDue(fire) && tooLate(fire)) fire = nextFireTime(job.trigger, now); // counted enough: skip ahead
+    const missed = missedAt.map((at, i) => {
+      const last = i === missedAt.length - 1;
+      return { at, count: last ? count - i : 1, until: last ? until : at };
+    });
+    if (isDue(fire)) return { dueAt, next: nextFireTime(job.trigger, fire), runAt: fire, missed };
+    return { dueAt, next: fire, runAt: null, missed };
+  }
+  let latest = dueAt;
+  let previous = dueAt;
+  let count = 1;
+  let next: Date | null = after;
+  while (isDue(next) && count < MAX_COUNTED_MISSES) {
+    previous = latest;
+    latest = next;
+    count++;
+    next = nextFireTime(job.trigger, next);
+  }
+  const exhausted = isDue(next);
+  if (exhausted) next = nextFireTime(job.trigger, now);
+  const runAt = !exhausted && !tooLate(latest) ? latest : null;
+  const missed = [{ at: dueAt, count: runAt ? count - 1 : count, until: runAt ? previous : latest }];
+  return { dueAt, next, runAt, missed };
+}
+
+/**
+ * The error text of a `missed` row: how late it was, or which fires it stands for, and why none
+ * of them ran (beyond the misfire grace, or folded by coalesce into the fire that ran at `runAt`).
+ */
+export function missedText(m: { at: Date; count: number; until: Date }, now: Date, grace: number, runAt: Date | null): string {
+  const late = now.getTime() - m.at.getTime();
+  const beyond = now.getTime() - m.until.getTime() > grace;
+  const why = beyond ? `beyond the misfire grace of ${grace} ms` : `coalesced: the fire at ${runAt?.toISOString()} ran instead`;
+  return m.count === 1 ? `Missed: ${late} ms late (${why}).` : `Missed ${m.count} fires from ${m.at.toISOString()} to ${m.until.toISOString()} (${why}).`;
+}
