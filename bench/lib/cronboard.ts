@@ -1,0 +1,97 @@
+/**
+ * Cronboard: a fresh database, N interval jobs (every second, anchored on a whole second) inserted
+ * in bulk, and the real engine (`scripts/scheduler.ts`) in a child process. What happened is read
+ * back from job_executions: lateness = started_at − scheduled_for of the fires due in the window.
+ */
+import path from 'node:path';
+import { rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import mysql from 'mysql2/promise';
+import { drizzle } from 'drizzle-orm/mysql2';
+import { dropDatabase, prepareDatabase } from '../../db/migrate';
+import { jobs } from '../../db/schema';
+import { DEFAULT_JOB_OPTIONS, type StoredTrigger } from '../../lib/types';
+import { logPath, measureWindow, peakRssMb, ROOT, sleep, spawnTsx, stopChild, type RunOptions } from './proc';
+import { makeSample, type Sample } from './stats';
+
+export const BENCH_DATABASE_URL = 'mysql://root@127.0.0.1:3306/cronboard_bench';
+const INSERT_CHUNK = 1000;
+
+export async function runCronboard(n: number, o: RunOptions): Promise<Sample> {
+  const url = BENCH_DATABASE_URL;
+  await dropDatabase(url);
+  await prepareDatabase(url);
+  const conn = await mysql.createConnection({ uri: url, timezone: 'Z' });
+  const log = logPath(`cronboard-${n}`);
+  try {
+    await insertJobs(conn, n);
+    const engine = spawnTsx(path.join(ROOT, 'scripts/scheduler.ts'), [], {
+      logFile: log,
+      env: { DATABASE_URL: url, INSTANCE_NAME: 'bench-engine', SHUTDOWN_GRACE_MS: '5000' },
+    });
+    let w: Awaited<ReturnType<typeof measureWindow>>;
+    let rss: number;
+    try {
+      await waitForFirstFire(conn, engine);
+      w = await measureWindow(engine.pid!, o.warmupMs, o.windowS);
+      await sleep(o.settleMs);
+      rss = peakRssMb(engine.pid!);
+    } finally {
+      await stopChild(engine);
+    }
+    const inWindow = `job_id LIKE 'bench-%' AND scheduled_for >= ? AND scheduled_for < ?`;
+    const range = [new Date(w.start), new Date(w.end)];
+    const [counts] = await conn.query(`SELECT status, COUNT(*) AS fires FROM job_executions WHERE ${inWindow} GROUP BY status`, range);
+    const extra = Object.fromEntries((counts as Array<{ status: string; fires: number }>).map((r) => [r.status, Number(r.fires)]));
+    // A fire is kept when it started; missed and skipped rows stand for fires that did not run.
+    const [late] = await conn.query({
+      sql: `SELECT TIMESTAMPDIFF(MICROSECOND, scheduled_for, started_at) / 1000 FROM job_executions
+             WHERE ${inWindow} AND started_at IS NOT NULL AND status NOT IN ('missed', 'skipped')`,
+      values: range,
+      rowsAsArray: true,
+    });
+    const lateness = (late as Array<[string | number]>).map((r) => Number(r[0]));
+    rmSync(log, { force: true });
+    return makeSample('cronboard', n, o.windowS, lateness, w.cpuPct, rss, extra);
+  } catch (err) {
+    throw new Error(`cronboard N=${n}: ${err instanceof Error ? err.message : err} (engine output: ${log})`);
+  } finally {
+    await conn.end();
+    await dropDatabase(url);
+  }
+}
+
+/** N active `log.message` jobs, every 1 s, anchored on the current whole second, due at the next one. */
+async function insertJobs(conn: mysql.Connection, n: number): Promise<void> {
+  const db = drizzle(conn);
+  const anchor = Math.floor(Date.now() / 1000) * 1000;
+  const trigger = { type: 'interval', every: { seconds: 1 }, timezone: 'UTC', anchorAt: new Date(anchor).toISOString() } as StoredTrigger;
+  for (let i = 0; i < n; i += INSERT_CHUNK) {
+    const values = Array.from({ length: Math.min(INSERT_CHUNK, n - i) }, (_, k) => {
+      const id = `bench-${String(i + k).padStart(6, '0')}`;
+      return {
+        id,
+        name: id,
+        task: 'log.message',
+        args: { message: 'bench' },
+        trigger,
+        state: 'active' as const,
+        nextRunAt: new Date(anchor + 1000),
+        options: DEFAULT_JOB_OPTIONS,
+      };
+    });
+    await db.insert(jobs).values(values);
+  }
+}
+
+/** Resolves once the engine has recorded a fire (it is up and claiming). */
+async function waitForFirstFire(conn: mysql.Connection, engine: ChildProcess, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (engine.exitCode !== null) throw new Error(`the engine exited with code ${engine.exitCode}`);
+    const [rows] = await conn.query('SELECT 1 FROM job_executions LIMIT 1');
+    if ((rows as unknown[]).length > 0) return;
+    await sleep(200);
+  }
+  throw new Error(`the engine recorded no fire within ${timeoutMs} ms`);
+}
