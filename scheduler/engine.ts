@@ -8,7 +8,7 @@ import { onJobsChanged, type SchedulerContext } from './context';
 import { consoleLogger, type EngineLogger } from './log';
 import { heartbeat, recoverDeadInstances, recoverOrphans, removeHeartbeat } from './recovery';
 import { RunAborted, noteLastRun, recordOutcome, runTask, type Outcome } from './run';
-import { loopBackoffMs, retryDelayMs, settleWithin } from './timing';
+import { forEachConcurrent, loopBackoffMs, retryDelayMs, settleWithin } from './timing';
 
 export interface EngineOptions {
   ctx: SchedulerContext;
@@ -24,6 +24,9 @@ export interface EngineOptions {
   shutdownGraceMs?: number;
   logger?: EngineLogger;
 }
+
+/** Due fires claimed side by side in one turn (the pool has 10 connections; the rest record outcomes). */
+const CLAIM_CONCURRENCY = 6;
 
 interface Running {
   executionId: number;
@@ -159,16 +162,19 @@ export class Engine {
     let due: JobRow[];
     do {
       due = await dueJobs(db, this.ctx.now(), this.batchSize);
-      for (const job of due) {
-        if (this.state !== 'running') return 0;
+      // Claims of different jobs are independent (each is its own conditional transaction), so a
+      // few run side by side; the rest of the pool stays free for recording outcomes.
+      await forEachConcurrent(due, CLAIM_CONCURRENCY, async (job) => {
+        if (this.state !== 'running') return;
         const claim = await this.claimIsolated(job);
-        if (!claim) continue;
+        if (!claim) return;
         if (claim.run) {
           this.execute(job, { id: claim.run.executionId, jobId: job.id, scheduledFor: claim.run.scheduledFor, attempt: 1, kind: 'scheduled' });
         } else if (claim.last.status === 'missed' || claim.last.status === 'skipped') {
           await noteLastRun(db, job.id, claim.last.executionId, claim.last.status, this.ctx.now());
         }
-      }
+      });
+      if (this.state !== 'running') return 0;
     } while (due.length === this.batchSize && this.state === 'running');
     const [fire, retry] = await Promise.all([earliestFire(db), earliestQueued(db)]);
     const earliest = Math.min(fire?.getTime() ?? Infinity, retry?.getTime() ?? Infinity);

@@ -27,3 +27,24 @@ export async function settleWithin(promises: Promise<unknown>[], ms: number): Pr
   await Promise.race([Promise.allSettled(promises), deadline]);
   clearTimeout(timer);
 }
+
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight. Rejects with the first error once
+ * every started call has settled (so no work is left running unobserved).
+ */
+export async function forEachConcurrent<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let index = 0;
+  let failure: { error: unknown } | null = null;
+  const worker = async () => {
+    while (index < items.length && !failure) {
+      const item = items[index++];
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw (failure as { error: unknown }).error;
+}
