@@ -1,6 +1,7 @@
 'use client';
 
 import type { InstanceInfo } from '@/lib/types';
+import { CompactTable } from '@/components/compact-table';
 import { RelativeTime, useViewerZone } from '@/components/jobs/time';
 
 /** Instances that stopped answering are listed only while their last heartbeat is this recent. */
@@ -55,38 +56,24 @@ export function InstancesPanel({ instances, now }: { instances: InstanceInfo[]; 
       {shown.length === 0 ? (
         <p className="muted instances-empty">No scheduler instance has reported in the last hour.</p>
       ) : (
-        <div className="card card-flush">
-          <div className="table-scroll">
-            <table className="table table-compact instances-table" aria-labelledby="instances-heading">
-              <thead>
-                <tr>
-                  <th scope="col">Status</th>
-                  <th scope="col">Instance</th>
-                  <th scope="col">Started</th>
-                  <th scope="col">Last heartbeat</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((instance) => (
-                  <tr key={instance.id} className={instance.alive ? undefined : 'instance-dead'}>
-                    <td>
-                      <InstanceStatus alive={instance.alive} />
-                    </td>
-                    <td>
-                      <code className="instance-id">{instance.id}</code>
-                    </td>
-                    <td>
-                      <RelativeTime iso={instance.startedAt} zone={zone} />
-                    </td>
-                    <td>
-                      <RelativeTime iso={instance.lastSeenAt} zone={zone} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
+        <CompactTable className="instances-table" labelledBy="instances-heading" columns={['Status', 'Instance', 'Started', 'Last heartbeat']}>
+          {shown.map((instance) => (
+            <tr key={instance.id} className={instance.alive ? undefined : 'instance-dead'}>
+              <td>
+                <InstanceStatus alive={instance.alive} />
+              </td>
+              <td>
+                <code className="instance-id">{instance.id}</code>
+              </td>
+              <td>
+                <RelativeTime iso={instance.startedAt} zone={zone} />
+              </td>
+              <td>
+                <RelativeTime iso={instance.lastSeenAt} zone={zone} />
+              </td>
+            </tr>
+          ))}
+        </CompactTable>
       )}
     </section>
   );

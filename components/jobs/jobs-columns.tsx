@@ -1,12 +1,12 @@
 'use client';
 
-import Link from 'next/link';
 import { Fragment } from 'react';
 import type { Job } from '@/lib/types';
 import { dataColumnHelper } from '@/components/data-table/features';
 import { selectColumn } from '@/components/data-table/select-column';
 import { ExecutionStatusBadge, StateBadge } from './badges';
 import { JobActions } from './job-actions';
+import { JobLink } from './job-link';
 import { RelativeTime } from './time';
 
 const col = dataColumnHelper<Job>();
@@ -19,9 +19,7 @@ export const jobsColumns = col.columns([
     header: 'Name',
     cell: ({ row }) => (
       <div className="job-name-cell">
-        <Link href={`/jobs/${encodeURIComponent(row.original.id)}`} className="job-name">
-          {row.original.name}
-        </Link>
+        <JobLink id={row.original.id} name={row.original.name} />
         <code className="job-id muted">{row.original.id}</code>
       </div>
     ),

@@ -1,4 +1,5 @@
-import Link from 'next/link';
+import { CompactTable } from '@/components/compact-table';
+import { JobLink } from '@/components/jobs/job-link';
 import type { RecentFailure } from '@/lib/stats';
 import { ExecutionStatusBadge } from '@/components/jobs/badges';
 import { RelativeTime } from '@/components/jobs/time';
@@ -18,46 +19,30 @@ export function RecentFailures({ failures }: { failures: RecentFailure[] }) {
           <p className="muted">No failures recorded. Failed, timed-out and interrupted runs show up here.</p>
         </div>
       ) : (
-        <div className="card card-flush">
-          <div className="table-scroll">
-            <table className="table table-compact failures-table" aria-labelledby="failures-heading">
-              <thead>
-                <tr>
-                  <th scope="col">Job</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Scheduled</th>
-                  <th scope="col">Error</th>
-                </tr>
-              </thead>
-              <tbody>
-                {failures.map((f) => (
-                  <tr key={f.executionId}>
-                    <td>
-                      <Link href={`/jobs/${encodeURIComponent(f.jobId)}`} className="job-name">
-                        {f.jobName}
-                      </Link>
-                    </td>
-                    <td>
-                      <ExecutionStatusBadge status={f.status} />
-                    </td>
-                    <td>
-                      <RelativeTime iso={f.scheduledFor} />
-                    </td>
-                    <td>
-                      {f.error ? (
-                        <span className="error-text" title={f.error}>
-                          {firstLine(f.error)}
-                        </span>
-                      ) : (
-                        <span className="muted">—</span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
+        <CompactTable className="failures-table" labelledBy="failures-heading" columns={['Job', 'Status', 'Scheduled', 'Error']}>
+          {failures.map((f) => (
+            <tr key={f.executionId}>
+              <td>
+                <JobLink id={f.jobId} name={f.jobName} />
+              </td>
+              <td>
+                <ExecutionStatusBadge status={f.status} />
+              </td>
+              <td>
+                <RelativeTime iso={f.scheduledFor} />
+              </td>
+              <td>
+                {f.error ? (
+                  <span className="error-text" title={f.error}>
+                    {firstLine(f.error)}
+                  </span>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </CompactTable>
       )}
     </section>
   );

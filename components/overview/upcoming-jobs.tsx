@@ -1,4 +1,5 @@
-import Link from 'next/link';
+import { CompactTable } from '@/components/compact-table';
+import { JobLink } from '@/components/jobs/job-link';
 import type { UpcomingJobRun } from '@/lib/stats';
 import { RelativeTime } from '@/components/jobs/time';
 
@@ -12,34 +13,19 @@ export function UpcomingJobs({ runs }: { runs: UpcomingJobRun[] }) {
           <p className="muted">No active job is scheduled to run.</p>
         </div>
       ) : (
-        <div className="card card-flush">
-          <div className="table-scroll">
-            <table className="table table-compact upcoming-table" aria-labelledby="upcoming-heading">
-              <thead>
-                <tr>
-                  <th scope="col">Job</th>
-                  <th scope="col">Schedule</th>
-                  <th scope="col">Next run</th>
-                </tr>
-              </thead>
-              <tbody>
-                {runs.map((r) => (
-                  <tr key={r.jobId}>
-                    <td>
-                      <Link href={`/jobs/${encodeURIComponent(r.jobId)}`} className="job-name">
-                        {r.jobName}
-                      </Link>
-                    </td>
-                    <td className="upcoming-schedule">{r.schedule}</td>
-                    <td>
-                      <RelativeTime iso={r.nextRunAt} zone={r.timezone} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
+        <CompactTable className="upcoming-table" labelledBy="upcoming-heading" columns={['Job', 'Schedule', 'Next run']}>
+          {runs.map((r) => (
+            <tr key={r.jobId}>
+              <td>
+                <JobLink id={r.jobId} name={r.jobName} />
+              </td>
+              <td className="upcoming-schedule">{r.schedule}</td>
+              <td>
+                <RelativeTime iso={r.nextRunAt} zone={r.timezone} />
+              </td>
+            </tr>
+          ))}
+        </CompactTable>
       )}
     </section>
   );
