@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import type { JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
 import { dbErrorCode, isTransientDbError } from '../db/client';
+import { claimDueBatch } from './batch-claim';
 import { claimFire, claimQueued, dueJobs, earliestFire, earliestQueued, markInterrupted, quarantineJob, queueRetry, queuedRuns, type QueuedRun } from './claim';
 import { onJobsChanged, type SchedulerContext } from './context';
 import { consoleLogger, type EngineLogger } from './log';
 import { heartbeat, recoverDeadInstances, recoverOrphans, removeHeartbeat } from './recovery';
-import { RunAborted, noteLastRun, recordOutcome, runTask, type Outcome } from './run';
+import { Recorder } from './recorder';
+import { RunAborted, noteLastRun, runTask } from './run';
 import { forEachConcurrent, loopBackoffMs, retryDelayMs, settleWithin } from './timing';
 
 export interface EngineOptions {
@@ -16,7 +18,7 @@ export interface EngineOptions {
   instanceId?: string;
   /** Longest sleep between database reads, so other instances' edits are seen. Default 1000 ms. */
   pollMs?: number;
-  /** Most due jobs claimed per loop turn. Default 200. */
+  /** Most due fires claimed in one transaction. Default 500. */
   batchSize?: number;
   /** Heartbeat period. Default 5000 ms; an instance is dead after 3 missed beats. */
   heartbeatMs?: number;
@@ -25,8 +27,13 @@ export interface EngineOptions {
   logger?: EngineLogger;
 }
 
-/** Due fires claimed side by side in one turn (the pool has 10 connections; the rest record outcomes). */
-const CLAIM_CONCURRENCY = 6;
+/**
+ * Claim transactions run side by side (SKIP LOCKED gives each a disjoint set of due jobs). The
+ * pool has 10 connections; the rest record outcomes and serve the heartbeat.
+ */
+const CLAIM_PARALLEL = 2;
+/** When a batch cannot be written as a whole, its jobs are claimed one by one, this many at a time. */
+const SINGLE_CLAIM_CONCURRENCY = 4;
 
 interface Running {
   executionId: number;
@@ -58,6 +65,7 @@ export class Engine {
   private beatTimer: NodeJS.Timeout | null = null;
   private beating: Promise<void> | null = null;
   private failures = 0;
+  private readonly recorder: Recorder;
 
   constructor(options: EngineOptions) {
     this.ctx = options.ctx;
@@ -65,11 +73,12 @@ export class Engine {
     const suffix = `${process.pid}:${randomBytes(3).toString('hex')}`;
     this.instanceId = options.instanceId?.slice(0, 100) ?? `${hostname().slice(0, 100 - suffix.length - 1)}:${suffix}`;
     this.pollMs = options.pollMs ?? 1000;
-    this.batchSize = options.batchSize ?? 200;
+    this.batchSize = options.batchSize ?? 500;
     this.heartbeatMs = options.heartbeatMs ?? 5000;
     this.shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
     this.log = options.logger ?? consoleLogger;
     this.startedAt = this.ctx.now();
+    this.recorder = new Recorder(this.ctx.db, this.log);
   }
 
   /** Starts the loop; calling it again does nothing. */
@@ -128,6 +137,7 @@ export class Engine {
       this.log.warn('could not record the shutdown in the database', err);
     }
     this.state = 'stopped';
+    this.recorder.close();
     this.log.info(`scheduler ${this.instanceId} stopped`);
   }
 
@@ -159,23 +169,11 @@ export class Engine {
       if (claimed?.started) this.execute(claimed.job, q);
       else if (claimed) await noteLastRun(db, q.jobId, q.id, claimed.status, this.ctx.now());
     }
-    let due: JobRow[];
-    do {
-      due = await dueJobs(db, this.ctx.now(), this.batchSize);
-      // Claims of different jobs are independent (each is its own conditional transaction), so a
-      // few run side by side; the rest of the pool stays free for recording outcomes.
-      await forEachConcurrent(due, CLAIM_CONCURRENCY, async (job) => {
-        if (this.state !== 'running') return;
-        const claim = await this.claimIsolated(job);
-        if (!claim) return;
-        if (claim.run) {
-          this.execute(job, { id: claim.run.executionId, jobId: job.id, scheduledFor: claim.run.scheduledFor, attempt: 1, kind: 'scheduled' });
-        } else if (claim.last.status === 'missed' || claim.last.status === 'skipped') {
-          await noteLastRun(db, job.id, claim.last.executionId, claim.last.status, this.ctx.now());
-        }
-      });
+    for (;;) {
       if (this.state !== 'running') return 0;
-    } while (due.length === this.batchSize && this.state === 'running');
+      const claimed = await Promise.all(Array.from({ length: CLAIM_PARALLEL }, () => this.claimBatch()));
+      if (claimed.some((n) => n < this.batchSize)) break;
+    }
     const [fire, retry] = await Promise.all([earliestFire(db), earliestQueued(db)]);
     const earliest = Math.min(fire?.getTime() ?? Infinity, retry?.getTime() ?? Infinity);
     const untilNext = Number.isFinite(earliest) ? earliest - this.ctx.now().getTime() : this.pollMs;
@@ -208,6 +206,44 @@ export class Engine {
   }
 
   /**
+   * Claims a batch of due fires and starts their runs; returns how many jobs it claimed. A database
+   * that is down fails the turn (the loop backs off). Any other error rolls the batch back and its
+   * jobs are claimed one by one instead, so a job the batch cannot write is isolated.
+   */
+  private async claimBatch(): Promise<number> {
+    let batch;
+    try {
+      batch = await claimDueBatch(this.ctx.db, this.ctx.now(), this.instanceId, this.batchSize);
+    } catch (err) {
+      if (isTransientDbError(err)) throw err;
+      this.log.warn(`a batch claim failed (${coerceError(err).message}); claiming those jobs one by one`);
+      return this.claimOneByOne();
+    }
+    for (const { job, reason } of batch.quarantined) this.log.error(`job "${job.id}" could not be scheduled and was paused: ${reason}`);
+    for (const run of batch.runs) {
+      this.execute(run.job, { id: run.executionId, jobId: run.job.id, scheduledFor: run.scheduledFor, attempt: 1, kind: 'scheduled' });
+    }
+    return batch.claimed;
+  }
+
+  /** The slow path: one claim transaction per due job. */
+  private async claimOneByOne(): Promise<number> {
+    const db = this.ctx.db;
+    const due = await dueJobs(db, this.ctx.now(), this.batchSize);
+    await forEachConcurrent(due, SINGLE_CLAIM_CONCURRENCY, async (job) => {
+      if (this.state !== 'running') return;
+      const claim = await this.claimIsolated(job);
+      if (!claim) return;
+      if (claim.run) {
+        this.execute(job, { id: claim.run.executionId, jobId: job.id, scheduledFor: claim.run.scheduledFor, attempt: 1, kind: 'scheduled' });
+      } else if (claim.last.status === 'missed' || claim.last.status === 'skipped') {
+        await noteLastRun(db, job.id, claim.last.executionId, claim.last.status, this.ctx.now());
+      }
+    });
+    return due.length;
+  }
+
+  /**
    * Claims a due fire. A database that is down fails the whole turn (the loop backs off); any
    * other error belongs to this job alone: it is paused with a failed row saying why.
    */
@@ -234,7 +270,7 @@ export class Engine {
     const done = runTask(this.ctx.db, job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, controller.signal, this.ctx.now)
       .then(async (outcome) => {
         if (timer) clearTimeout(timer);
-        await this.record(job.id, run.id, outcome);
+        await this.recorder.record({ jobId: job.id, executionId: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, kind: run.kind, startedAt, outcome });
         const retries = job.options.retries;
         if (retries && run.attempt <= retries.max && (outcome.status === 'failed' || outcome.status === 'timed_out')) {
           await this.retry(run, retries.backoffMs);
@@ -255,26 +291,6 @@ export class Engine {
       if (await queueRetry(this.ctx.db, run, new Date(this.ctx.now().getTime() + delay))) this.wake();
     } catch (err) {
       this.log.error(`could not queue attempt ${run.attempt + 1} of execution ${run.id}`, err);
-    }
-  }
-
-  /**
-   * Records an outcome, retrying through a database outage (the row stays `running` meanwhile and
-   * the run stays owned, so recovery leaves it alone). Gives up only once the engine has stopped.
-   */
-  private async record(jobId: string, executionId: number, outcome: Outcome): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await recordOutcome(this.ctx.db, jobId, executionId, outcome);
-        return;
-      } catch (err) {
-        if (this.state === 'stopped') {
-          this.log.error(`could not record execution ${executionId} before the scheduler stopped; recovery will mark it`, err);
-          return;
-        }
-        if (attempt === 1) this.log.warn(`could not record execution ${executionId}; retrying until the database answers`, err);
-        await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** attempt)));
-      }
     }
   }
 
