@@ -49,6 +49,11 @@ export const jobs = mysqlTable(
     index('jobs_task_idx').on(t.task),
     index('jobs_updated_idx').on(t.updatedAt),
     index('jobs_last_run_idx').on(t.lastRunAt),
+    // The jobs list's lastStatus filter. Not (last_status, next_run_at): every claim moves
+    // next_run_at, so that index would be rewritten on every fire; this one only on a new status.
+    index('jobs_last_status_idx').on(t.lastStatus),
+    // Not declarable here (drizzle has no FULLTEXT for MySQL): migration 0004 adds
+    // FULLTEXT jobs_search_ft (name, id), which the jobs list's search uses (scheduler/job-search.ts).
   ],
 );
 

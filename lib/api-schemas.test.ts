@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExecutionRow, JobRow } from '../db/schema';
 import { toExecution, toJob } from '../scheduler/serialize';
 import { executionPageSchema, executionSchema, jobPageSchema, jobSchema } from './api-schemas';
-import { DEFAULT_JOB_OPTIONS } from './types';
+import { DEFAULT_JOB_OPTIONS, type Execution, type JobPage, type Page } from './types';
 
 const at = (iso: string) => new Date(iso);
 
@@ -95,8 +95,11 @@ describe('response schemas match what the API serializes', () => {
   });
 
   it('pages parse', () => {
-    expect(jobPageSchema.safeParse(overTheWire({ items: jobs.map(toJob), total: 3, page: 1, pageSize: 20 })).success).toBe(true);
-    expect(executionPageSchema.safeParse(overTheWire({ items: executions.map(toExecution), total: 3, page: 1, pageSize: 20 })).success).toBe(true);
+    const jobPage: JobPage = { items: jobs.map(toJob), total: 3, totalExact: true, page: 1, pageSize: 20, nextCursor: null, prevCursor: 'eyJ9' };
+    const executionPage: Page<Execution> = { items: executions.map(toExecution), total: 10_000, totalExact: false, page: 1, pageSize: 20 };
+    expect(jobPageSchema.safeParse(overTheWire(jobPage)).error?.issues ?? []).toEqual([]);
+    expect(executionPageSchema.safeParse(overTheWire(executionPage)).error?.issues ?? []).toEqual([]);
+    expect(jobPageSchema.safeParse(overTheWire({ ...jobPage, nextCursor: undefined })).success).toBe(false);
   });
 
   it('notices a field the serializer has and the schema lacks (they are strict)', () => {

@@ -86,14 +86,22 @@ export const executionSchema = z.strictObject({
 export function pageSchema<T extends z.ZodType>(item: T) {
   return z.strictObject({
     items: z.array(item),
-    total: z.number().int().min(0).describe('Items matching the filters, on all pages.'),
-    page: z.number().int().min(1),
+    total: z
+      .number()
+      .int()
+      .min(0)
+      .describe('Items matching the filters, on all pages. Counting stops at 10,000: when `totalExact` is false there are more than this.'),
+    totalExact: z.boolean().describe('false when `total` is a lower bound (counting stopped at 10,000).'),
+    page: z.number().int().min(1).describe('The page number (with a cursor: the one the cursor leads to, counted from the first page).'),
     pageSize: z.number().int().min(1),
   });
 }
 
-/** GET /api/jobs. */
-export const jobPageSchema = pageSchema(jobSchema);
+/** GET /api/jobs: a page with keyset cursors to its neighbours. */
+export const jobPageSchema = pageSchema(jobSchema).extend({
+  nextCursor: z.string().nullable().describe('Send as `cursor` (with the same filters and sort) for the next page; null on the last page.'),
+  prevCursor: z.string().nullable().describe('Send as `cursor` for the previous page; null on the first page.'),
+});
 /** GET /api/jobs/{id}/executions. */
 export const executionPageSchema = pageSchema(executionSchema);
 
@@ -114,6 +122,16 @@ export const taskInfoSchema = z.strictObject({
   title: z.string(),
   description: z.string(),
   argsSchema: z.record(z.string(), z.unknown()).describe("JSON Schema of the task's args."),
+});
+
+/** GET /api/stats/executions (lib/stats.ts RecentExecutionCounts). */
+export const recentExecutionCountsSchema = z.strictObject({
+  since: instantSchema.describe('Executions scheduled at or after this instant (24 hours ago) are counted.'),
+  counts: z.record(executionStatusSchema, z.number().int().min(0)).describe('Executions by status.'),
+  total: z.number().int().min(0),
+  capped: z
+    .array(executionStatusSchema)
+    .describe('Statuses whose counting stopped at 100,000 (their count is a lower bound), so a busy database never makes this slow.'),
 });
 
 /** GET /api/health. */

@@ -76,9 +76,10 @@ export const PROBLEMS: Record<ProblemStatus, { name: string; description: string
 export const QUERY_HELP: Record<string, string> = {
   state: 'Only jobs in this state.',
   task: 'Only jobs running this task.',
-  q: 'Search in names and ids (substring).',
-  sort: 'Sort key; a leading "-" sorts descending. Default nextRunAt.',
-  page: 'Page number, from 1. Default 1.',
+  q: 'Search names and ids: every word of 3+ characters must begin a word of the name (or of the id), shorter words appear anywhere in it; with no word of 3+ characters, the name or id starts with the text. Case and accents are ignored.',
+  sort: 'Sort key; a leading "-" sorts descending; jobs without a value (next or last run) come last. Default nextRunAt.',
+  page: 'Page number, from 1. Default 1. For deep pages use `cursor`, which reads along an index instead of skipping rows.',
+  cursor: 'Keyset position: `nextCursor` or `prevCursor` of a previous answer, with the same filters and sort (a cursor of another sort, or a malformed one, is a 400). Not together with `page`.',
   pageSize: 'Items per page, 1 to 100. Default 20.',
   status: 'Only executions with this status.',
   lastStatus: "Only jobs whose last execution has this status.",
@@ -98,7 +99,7 @@ export const ENDPOINTS: Endpoint[] = [
   {
     method: 'get', path: '/api/jobs', operationId: 'listJobs', tag: 'Jobs', query: 'listJobs',
     summary: 'List jobs',
-    description: 'One page of jobs, filtered, searched and sorted in the database. Empty parameters count as absent; a parameter given twice is a 400.',
+    description: 'One page of jobs, filtered, searched and sorted in the database. Empty parameters count as absent; a parameter given twice is a 400. Page by `page` (shallow pages) or by the keyset cursors of each answer (`nextCursor`, `prevCursor`), which stay fast at any depth.',
     responses: { '200': { description: 'A page of jobs.', schema: 'JobPage' } },
   },
   {
@@ -147,6 +148,12 @@ export const ENDPOINTS: Endpoint[] = [
     method: 'get', path: '/api/jobs/{id}/executions', operationId: 'listExecutions', tag: 'Executions', query: 'listExecutions',
     summary: 'List a job\'s executions', description: 'The job\'s fires, newest first, one row each (missed fires may be folded into one row with a count).',
     responses: { '200': { description: 'A page of executions.', schema: 'ExecutionPage' } },
+  },
+  {
+    method: 'get', path: '/api/stats/executions', operationId: 'executionCounts', tag: 'Executions',
+    summary: 'Executions of the last 24 hours',
+    description: 'Executions scheduled in the last 24 hours, by status (what the overview shows), counted along the (status, scheduled_for) index.',
+    responses: { '200': { description: 'The counts.', schema: 'ExecutionCounts' } },
   },
   {
     method: 'post', path: '/api/triggers/preview', operationId: 'previewTrigger', tag: 'Triggers',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cronSyntaxError } from './cron';
+import { jobCursorSchema } from './job-cursor';
 import { isValidTimeZone } from './time';
 
 /**
@@ -193,6 +194,8 @@ export const listJobsQuerySchema = z.object({
   sort: z.enum(JOB_SORTS, { message: `sort is one of ${JOB_SORTS.join(', ')}.` }).optional(),
   page: pageSchema,
   pageSize: pageSizeSchema,
+  /** A keyset position from a previous answer's nextCursor/prevCursor (instead of `page`). */
+  cursor: jobCursorSchema.optional(),
 });
 export type ListJobsQuery = z.output<typeof listJobsQuerySchema>;
 

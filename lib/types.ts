@@ -62,9 +62,17 @@ export interface Job {
 
 export interface Page<T> {
   items: T[];
+  /** Items matching the filters on all pages; a lower bound when `totalExact` is false (counting stopped). */
   total: number;
+  totalExact: boolean;
   page: number;
   pageSize: number;
+}
+
+/** A page of the jobs list, with keyset cursors to the pages around it (null: no such page). */
+export interface JobPage extends Page<Job> {
+  nextCursor: string | null;
+  prevCursor: string | null;
 }
 
 /** A task as listed for the UI and GET /api/tasks. */

@@ -11,7 +11,13 @@ import { env } from '../lib/env';
 /** An instance whose heartbeat is older than three beats is considered dead (as recovery does). */
 const staleMs = () => 3 * env().SCHEDULER_HEARTBEAT_MS;
 
-/** GET /api/jobs/{id}/executions: newest first, optional status filter. 404 for an unknown job. */
+/** A job's executions are counted up to this many; beyond it `total` is this number and `totalExact` false. */
+export const EXECUTION_COUNT_CAP = 10_000;
+
+/**
+ * GET /api/jobs/{id}/executions: newest first, optional status filter. 404 for an unknown job.
+ * Rows come from the (job_id, id) index; the total is counted up to EXECUTION_COUNT_CAP rows.
+ */
 export async function listExecutions(ctx: SchedulerContext, jobId: string, query: unknown): Promise<Page<Execution>> {
   const q = parseInput(listExecutionsQuerySchema, query, 'query');
   const page = q.page ?? 1;
@@ -27,9 +33,12 @@ export async function listExecutions(ctx: SchedulerContext, jobId: string, query
       .orderBy(desc(jobExecutions.id))
       .limit(pageSize)
       .offset((page - 1) * pageSize),
-    ctx.db.select({ total: count() }).from(jobExecutions).where(where),
+    ctx.db
+      .select({ total: count() })
+      .from(ctx.db.select({ one: sql`1` }).from(jobExecutions).where(where).limit(EXECUTION_COUNT_CAP + 1).as('c')),
   ]);
-  return { items: rows.map(toExecution), total: Number(total), page, pageSize };
+  const exact = Number(total) <= EXECUTION_COUNT_CAP;
+  return { items: rows.map(toExecution), total: exact ? Number(total) : EXECUTION_COUNT_CAP, totalExact: exact, page, pageSize };
 }
 
 /** GET a single execution (for "run now" follow-up and tests). */

@@ -1,12 +1,24 @@
-import { and, asc, count, desc, eq, isNotNull, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { jobs, type JobRow } from '../db/schema';
+import { ValidationError } from '../lib/errors';
+import { decodeJobCursor, encodeJobCursor, type JobCursor } from '../lib/job-cursor';
 import { listJobsQuerySchema, type JobSort, type ListJobsQuery } from '../lib/schemas';
-import type { Job, Page } from '../lib/types';
+import type { JobPage } from '../lib/types';
 import type { SchedulerContext } from './context';
+import { jobSearchCondition } from './job-search';
 import { toJob } from './serialize';
 import { parseInput } from './validate';
 
-/** The jobs list (GET /api/jobs and the jobs table): filter, search, sort and page in the database. */
+/**
+ * The jobs list (GET /api/jobs and the jobs table): filter, search, sort and page in the database,
+ * along indexes, so it stays fast with 100,000 jobs. Pages are read by keyset (`cursor`: the rows
+ * after or before a given row in the sort order) or, for compatibility, by page number (OFFSET,
+ * fine for shallow pages). The total is counted up to TOTAL_COUNT_CAP rows (`totalExact` false
+ * beyond), except on the last page, which needs the exact count to know its number.
+ */
+
+/** Matching jobs are counted up to this many; beyond it `total` is this number and `totalExact` false. */
+export const TOTAL_COUNT_CAP = 10_000;
 
 const SORT_COLUMNS = {
   nextRunAt: jobs.nextRunAt,
@@ -15,9 +27,23 @@ const SORT_COLUMNS = {
   createdAt: jobs.createdAt,
   lastRunAt: jobs.lastRunAt,
 } as const;
-const NULLABLE_SORTS: ReadonlySet<keyof typeof SORT_COLUMNS> = new Set(['nextRunAt', 'lastRunAt']);
+type SortKey = keyof typeof SORT_COLUMNS;
+const NULLABLE_SORTS: ReadonlySet<SortKey> = new Set(['nextRunAt', 'lastRunAt']);
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** A sort resolved: its column, direction, and whether rows may lack a value (those come last). */
+interface SortSpec {
+  sort: JobSort;
+  key: SortKey;
+  column: (typeof SORT_COLUMNS)[SortKey];
+  descending: boolean;
+  nullable: boolean;
+}
+
+function sortSpec(sort: JobSort): SortSpec {
+  const descending = sort.startsWith('-');
+  const key = (descending ? sort.slice(1) : sort) as SortKey;
+  return { sort, key, column: SORT_COLUMNS[key], descending, nullable: NULLABLE_SORTS.has(key) };
+}
 
 /** The WHERE clause of a jobs list query (undefined: every job). */
 function listFilters(q: ListJobsQuery): SQL | undefined {
@@ -26,50 +52,163 @@ function listFilters(q: ListJobsQuery): SQL | undefined {
   if (q.task) filters.push(eq(jobs.task, q.task));
   if (q.lastStatus === 'never') filters.push(isNull(jobs.lastStatus));
   else if (q.lastStatus) filters.push(eq(jobs.lastStatus, q.lastStatus));
-  if (q.q) {
-    const pattern = `%${escapeLike(q.q)}%`;
-    filters.push(or(like(jobs.name, pattern), like(jobs.id, pattern))!);
-  }
+  if (q.q) filters.push(jobSearchCondition(q.q));
   return filters.length ? and(...filters) : undefined;
 }
 
+/** A row's position in the sort order: its sort value (null when it has none) and id. */
+type Key = { value: Date | string | null; id: string };
+
+function keyOf(spec: SortSpec, row: JobRow): Key {
+  return { value: row[spec.key], id: row.id };
+}
+
+function cursorFor(spec: SortSpec, direction: 'after' | 'before', row: JobRow, page: number): string {
+  const { value, id } = keyOf(spec, row);
+  return encodeJobCursor({ sort: spec.sort, direction, page, key: { value: value instanceof Date ? value.toISOString() : value, id } });
+}
+
 /**
- * One page of jobs in `sort` order (ties broken by id), read along the sort column's index.
- * Descending, MySQL puts NULLs last by itself and the index is read backwards. Ascending on a
- * nullable column (next or last run; NULLs still last), `ORDER BY col IS NULL` would defeat the
- * index and sort the whole table, so two index-ordered branches, with and without a value, each
- * cut at offset + limit rows, are merged instead.
+ * Up to `limit` rows strictly after `from` (or from the start) in the sort order, or — `reverse` —
+ * strictly before it (or from the end), nearest first. The order is (has no value, value, id),
+ * value and id in the sort's direction: rows without a value come last either way. For a nullable
+ * column the rows with and without a value are read as two index-ordered ranges, one after the
+ * other (`ORDER BY col IS NULL` would defeat the index and sort the whole table).
  */
-async function selectPage(ctx: SchedulerContext, where: SQL | undefined, sort: JobSort, limit: number, offset: number): Promise<JobRow[]> {
-  const descending = sort.startsWith('-');
-  const key = (descending ? sort.slice(1) : sort) as keyof typeof SORT_COLUMNS;
-  const column = SORT_COLUMNS[key];
-  if (descending || !NULLABLE_SORTS.has(key)) {
-    const dir = descending ? desc : asc;
-    return ctx.db.select().from(jobs).where(where).orderBy(dir(column), dir(jobs.id)).limit(limit).offset(offset);
+async function readRange(ctx: SchedulerContext, where: SQL | undefined, spec: SortSpec, from: Key | undefined, reverse: boolean, limit: number): Promise<JobRow[]> {
+  const { column } = spec;
+  // Forward along the sort: asc for an ascending sort; reversed reading flips it.
+  const up = spec.descending === reverse;
+  const order = up ? asc : desc;
+  const beyond = up ? gt : lt;
+
+  const withValue = async (n: number, after?: { value: Date | string; id: string }) =>
+    ctx.db
+      .select()
+      .from(jobs)
+      .where(and(where, spec.nullable ? isNotNull(column) : undefined, after && or(beyond(column, after.value), and(eq(column, after.value), beyond(jobs.id, after.id)))))
+      .orderBy(order(column), order(jobs.id))
+      .limit(n);
+  const withoutValue = async (n: number, afterId?: string) =>
+    ctx.db
+      .select()
+      .from(jobs)
+      .where(and(where, isNull(column), afterId === undefined ? undefined : beyond(jobs.id, afterId)))
+      .orderBy(order(jobs.id))
+      .limit(n);
+
+  if (!spec.nullable) return withValue(limit, from && { value: from.value!, id: from.id });
+  const fromValue = from?.value ?? null;
+  if (!reverse) {
+    if (from && fromValue === null) return withoutValue(limit, from.id);
+    const rows = await withValue(limit, from && { value: fromValue!, id: from.id });
+    return rows.length < limit ? [...rows, ...(await withoutValue(limit - rows.length))] : rows;
   }
+  if (from && fromValue !== null) return withValue(limit, { value: fromValue, id: from.id });
+  const rows = await withoutValue(limit, from?.id);
+  return rows.length < limit ? [...rows, ...(await withValue(limit - rows.length))] : rows;
+}
+
+/** One page by OFFSET (the `page` parameter): the same order, read as a union of the two index ranges. */
+async function readOffset(ctx: SchedulerContext, where: SQL | undefined, spec: SortSpec, limit: number, offset: number): Promise<JobRow[]> {
+  const { column } = spec;
+  const dir = spec.descending ? desc : asc;
+  if (!spec.nullable) return ctx.db.select().from(jobs).where(where).orderBy(dir(column), dir(jobs.id)).limit(limit).offset(offset);
   const head = offset + limit;
   return ctx.db
     .select()
     .from(jobs)
     .where(and(where, isNotNull(column)))
-    .orderBy(asc(column), asc(jobs.id))
+    .orderBy(dir(column), dir(jobs.id))
     .limit(head)
-    .unionAll(ctx.db.select().from(jobs).where(and(where, isNull(column))).orderBy(asc(jobs.id)).limit(head))
-    .orderBy(sql`${column} IS NULL`, asc(column), asc(jobs.id))
+    .unionAll(ctx.db.select().from(jobs).where(and(where, isNull(column))).orderBy(dir(jobs.id)).limit(head))
+    .orderBy(sql`${column} IS NULL`, dir(column), dir(jobs.id))
     .limit(limit)
     .offset(offset);
 }
 
-/** GET /api/jobs and the jobs table: filter, search, sort and paginate in the database (one page query and one COUNT). */
-export async function listJobs(ctx: SchedulerContext, query: unknown): Promise<Page<Job>> {
+/** Matching jobs, counted up to `cap` (an index range read through a LIMIT). */
+async function countJobs(ctx: SchedulerContext, where: SQL | undefined, cap = Infinity): Promise<{ total: number; totalExact: boolean }> {
+  const base = ctx.db.select({ one: sql`1` }).from(jobs).where(where);
+  const counted = Number.isFinite(cap) ? base.limit(cap + 1).as('c') : base.as('c');
+  const [{ n }] = await ctx.db.select({ n: sql<number>`COUNT(*)` }).from(counted);
+  const total = Number(n);
+  return total > cap ? { total: cap, totalExact: false } : { total, totalExact: true };
+}
+
+/** The cursor's key as a row key, or a 400 when it does not fit the sort. */
+function cursorKey(spec: SortSpec, cursor: JobCursor): Key | undefined {
+  if (cursor.sort !== spec.sort) {
+    throw new ValidationError('The cursor belongs to another sort order.', {
+      cursor: [`This cursor pages the sort "${cursor.sort}", not "${spec.sort}": send the sort it was made with, or leave cursor out to start from page 1.`],
+    });
+  }
+  if (!cursor.key) return undefined;
+  const { value, id } = cursor.key;
+  if (value === null) {
+    if (!spec.nullable) throw new ValidationError('The cursor is invalid.', { cursor: [`Every job has a ${spec.key}: this cursor is not from this list.`] });
+    return { value: null, id };
+  }
+  if (spec.key === 'name') return { value, id };
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) throw new ValidationError('The cursor is invalid.', { cursor: ['The cursor holds no valid instant: it is not from this list.'] });
+  return { value: at, id };
+}
+
+/** Options of {@link listJobs}. */
+export interface ListJobsOptions {
+  /** Count matches up to this many (default TOTAL_COUNT_CAP). */
+  countCap?: number;
+}
+
+/** GET /api/jobs and the jobs table: one page of jobs with cursors to its neighbours and a (capped) total. */
+export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap = TOTAL_COUNT_CAP }: ListJobsOptions = {}): Promise<JobPage> {
   const q = parseInput(listJobsQuerySchema, query, 'query');
-  const page = q.page ?? 1;
+  if (q.cursor && q.page !== undefined) {
+    throw new ValidationError('Send either page or cursor, not both.', { cursor: ['A cursor already says which page it is: leave page out.'] });
+  }
   const pageSize = q.pageSize ?? 20;
+  const spec = sortSpec(q.sort ?? 'nextRunAt');
   const where = listFilters(q);
-  const [rows, [{ total }]] = await Promise.all([
-    selectPage(ctx, where, q.sort ?? 'nextRunAt', pageSize, (page - 1) * pageSize),
-    ctx.db.select({ total: count() }).from(jobs).where(where),
-  ]);
-  return { items: rows.map(toJob), total: Number(total), page, pageSize };
+  const answer = (items: JobRow[], page: number, hasNext: boolean, counted: { total: number; totalExact: boolean }): JobPage => ({
+    items: items.map(toJob),
+    ...counted,
+    page,
+    pageSize,
+    nextCursor: hasNext && items.length ? cursorFor(spec, 'after', items[items.length - 1], page + 1) : null,
+    prevCursor: page > 1 && items.length ? cursorFor(spec, 'before', items[0], page - 1) : null,
+  });
+
+  // The schema checked it decodes.
+  const cursor = q.cursor ? decodeJobCursor(q.cursor)! : undefined;
+  if (!cursor || cursor.direction === 'after') {
+    const page = cursor?.page ?? q.page ?? 1;
+    const from = cursor ? cursorKey(spec, cursor) : undefined;
+    const [rows, counted] = await Promise.all([
+      cursor ? readRange(ctx, where, spec, from, false, pageSize + 1) : readOffset(ctx, where, spec, pageSize + 1, (page - 1) * pageSize),
+      countJobs(ctx, where, countCap),
+    ]);
+    return answer(rows.slice(0, pageSize), page, rows.length > pageSize, counted);
+  }
+  if (cursor.direction === 'before') {
+    const from = cursorKey(spec, cursor);
+    const [rows, counted] = await Promise.all([readRange(ctx, where, spec, from, true, pageSize + 1), countJobs(ctx, where, countCap)]);
+    // Fewer rows than a page before the cursor: that is the first page (rows came or went since).
+    if (rows.length <= pageSize) {
+      const first = await readRange(ctx, where, spec, undefined, false, pageSize + 1);
+      return answer(first.slice(0, pageSize), 1, first.length > pageSize, counted);
+    }
+    return answer(rows.slice(0, pageSize).reverse(), Math.max(2, cursor.page), true, counted);
+  }
+  // The last page: its number needs the exact count.
+  cursorKey(spec, cursor);
+  const counted = await countJobs(ctx, where);
+  const page = Math.max(1, Math.ceil(counted.total / pageSize));
+  const rows = await readRange(ctx, where, spec, undefined, true, counted.total - (page - 1) * pageSize);
+  return answer(rows.reverse(), page, false, counted);
+}
+
+/** The cursor of a sort's last page (the jobs table's "Last page" button). */
+export function lastPageCursor(sort: JobSort | undefined): string {
+  return encodeJobCursor({ sort: sort ?? 'nextRunAt', direction: 'last', page: 1 });
 }

@@ -80,6 +80,11 @@ export async function executionCountsSince(ctx: SchedulerContext, since: Date, c
   return { since: since.toISOString(), counts, total, capped };
 }
 
+/** GET /api/stats/executions and the overview: executions of the last 24 hours, by status. */
+export async function lastDayExecutionCounts(ctx: SchedulerContext): Promise<RecentExecutionCounts> {
+  return executionCountsSince(ctx, new Date(ctx.now().getTime() - DAY_MS));
+}
+
 /**
  * The latest failed, timed-out or interrupted executions (by scheduled time, newest first), with
  * their job's name: `limit` rows per status from the (status, scheduled_for) index, merged.
@@ -215,7 +220,7 @@ export async function overviewStats(ctx: SchedulerContext): Promise<OverviewStat
   const now = ctx.now();
   const [jobCounts, last24h, failures, upcoming] = await Promise.all([
     jobStateCounts(ctx),
-    executionCountsSince(ctx, new Date(now.getTime() - DAY_MS)),
+    lastDayExecutionCounts(ctx),
     recentFailures(ctx),
     upcomingJobRuns(ctx),
   ]);

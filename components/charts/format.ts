@@ -35,7 +35,7 @@ export function dayLabel(day: string): string {
   return dayLabelFormat.format(new Date(`${day}T00:00:00Z`));
 }
 
-/** "12,345" (the same on server and client). */
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+/** "12,345" (the same on server and client); "10,000+" when the count is a lower bound (`exact` false). */
+export function formatCount(n: number, exact = true): string {
+  return `${n.toLocaleString('en-US')}${exact ? '' : '+'}`;
 }

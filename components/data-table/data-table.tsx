@@ -24,6 +24,13 @@ export interface DataTableProps<TData extends RowData> {
   getRowId: (row: TData) => string;
   /** Rows matching the filters on the server (for the pagination). */
   total: number;
+  /** false: `total` is a lower bound (the server stopped counting). Default true. */
+  totalExact?: boolean;
+  /**
+   * Keyset paging: the URL `cursor` of the next, previous and last pages (null: none). When
+   * given, the page buttons write `cursor` instead of `page`.
+   */
+  cursors?: { next: string | null; prev: string | null; last: string | null };
   /** 1-based page shown. */
   page: number;
   pageSize: number;
@@ -63,7 +70,7 @@ function resolve<T>(updater: Updater<T>, current: T): T {
 
 /**
  * A generic table on TanStack Table v9 with server-side sorting and pagination: the state lives in
- * the URL (`sort`, `page`, `pageSize`), so changing it asks the server for the matching page.
+ * the URL (`sort`, `page` or `cursor`, `pageSize`), so changing it asks the server for the matching page.
  * Row selection, when asked for, is the caller's state, so it survives a refresh of the data.
  */
 export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
@@ -107,6 +114,8 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
   });
 
   const columnCount = table.getAllLeafColumns().length;
+  const { cursors } = props;
+  const toCursor = (cursor: string | null) => () => setParams({ cursor, page: null });
 
   return (
     <div className={`data-table ${props.className ?? ''}`} aria-busy={isPending || undefined}>
@@ -170,16 +179,31 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
         page={page}
         pageSize={pageSize}
         total={total}
+        totalExact={props.totalExact}
+        rows={data.length}
         noun={noun}
         pageCount={table.getPageCount()}
         pageSizeOptions={props.pageSizeOptions ?? [10, 20, 50, 100]}
-        canPrevious={table.getCanPreviousPage()}
-        canNext={table.getCanNextPage()}
-        onFirst={() => table.firstPage()}
-        onPrevious={() => table.previousPage()}
-        onNext={() => table.nextPage()}
-        onLast={() => table.lastPage()}
-        onPageSize={(size) => table.setPagination({ pageIndex: 0, pageSize: size })}
+        {...(cursors
+          ? {
+              canPrevious: Boolean(cursors.prev),
+              canNext: Boolean(cursors.next),
+              canLast: Boolean(cursors.next && cursors.last),
+              onFirst: toCursor(null),
+              onPrevious: toCursor(cursors.prev),
+              onNext: toCursor(cursors.next),
+              onLast: toCursor(cursors.last),
+              onPageSize: (size: number) => setParams({ pageSize: size === defaultPageSize ? null : size }, { resetPage: true }),
+            }
+          : {
+              canPrevious: table.getCanPreviousPage(),
+              canNext: table.getCanNextPage(),
+              onFirst: () => table.firstPage(),
+              onPrevious: () => table.previousPage(),
+              onNext: () => table.nextPage(),
+              onLast: () => table.lastPage(),
+              onPageSize: (size: number) => table.setPagination({ pageIndex: 0, pageSize: size }),
+            })}
       />
     </div>
   );

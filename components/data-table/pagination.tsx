@@ -1,6 +1,7 @@
 'use client';
 
 import { useId } from 'react';
+import { formatCount } from '@/components/charts/format';
 
 export interface PaginationProps {
   /** Accessible name of the navigation landmark. */
@@ -8,11 +9,17 @@ export interface PaginationProps {
   page: number;
   pageSize: number;
   total: number;
+  /** Rows on this page (used when the total is a lower bound). */
+  rows?: number;
+  /** false: `total` is a lower bound (counting stopped); shown as "10,000+". */
+  totalExact?: boolean;
   pageCount: number;
   noun: string;
   pageSizeOptions: number[];
   canPrevious: boolean;
   canNext: boolean;
+  /** Whether "Last page" may be used (default: not on the last page by count). */
+  canLast?: boolean;
   onFirst: () => void;
   onPrevious: () => void;
   onNext: () => void;
@@ -23,17 +30,21 @@ export interface PaginationProps {
 /** "Showing 21–40 of 57 jobs", page buttons and a rows-per-page select. */
 export function Pagination(props: PaginationProps) {
   const sizeId = useId();
-  const { page, pageSize, total, noun } = props;
-  const from = total === 0 ? 0 : Math.min((page - 1) * pageSize + 1, total);
-  const to = Math.min(page * pageSize, total);
+  const { page, pageSize, total, noun, totalExact = true } = props;
+  // Past a capped count the rows shown are only known to exist: they bound the count from below.
+  const from = !totalExact ? (page - 1) * pageSize + 1 : total === 0 ? 0 : Math.min((page - 1) * pageSize + 1, total);
+  const to = totalExact ? Math.min(page * pageSize, total) : from + (props.rows ?? pageSize) - 1;
   const pages = Math.max(props.pageCount, 1);
+  const canLast = props.canLast ?? page < pages;
   const sizes = props.pageSizeOptions.includes(pageSize)
     ? props.pageSizeOptions
     : [...props.pageSizeOptions, pageSize].sort((a, b) => a - b);
   return (
     <nav className="pagination" aria-label={props.label}>
       <p className="pagination-summary muted">
-        {from > to ? `Page ${page} is past the end: ${total} ${noun} in all` : `Showing ${from}–${to} of ${total} ${noun}`}
+        {from > to
+          ? `Page ${page} is past the end: ${formatCount(total)} ${noun} in all`
+          : `Showing ${formatCount(from)}–${formatCount(to)} of ${formatCount(Math.max(total, to), totalExact)} ${noun}`}
       </p>
       <div className="pagination-controls">
         <label htmlFor={sizeId} className="inline-label">
@@ -53,12 +64,12 @@ export function Pagination(props: PaginationProps) {
           Previous<span className="visually-hidden"> page</span>
         </button>
         <span className="pagination-page">
-          Page {page} of {pages}
+          {totalExact ? `Page ${formatCount(page)} of ${formatCount(pages)}` : `Page ${formatCount(page)} of ${formatCount(Math.max(pages, page))}+`}
         </span>
         <button type="button" className="btn btn-secondary btn-sm" onClick={props.onNext} disabled={!props.canNext}>
           Next<span className="visually-hidden"> page</span>
         </button>
-        <button type="button" className="btn btn-secondary btn-sm" onClick={props.onLast} disabled={page >= pages} aria-label="Last page">
+        <button type="button" className="btn btn-secondary btn-sm" onClick={props.onLast} disabled={!canLast} aria-label="Last page">
           »
         </button>
       </div>

@@ -17,13 +17,17 @@ export function useUrlParams() {
   const [isPending, startTransition] = useTransition();
 
   const setParams = useCallback(
+    /** `resetPage` goes back to the first page (drops `page` and `cursor`). */
     (updates: UrlParamUpdates, options: { resetPage?: boolean } = {}) => {
       const next = new URLSearchParams(searchParams.toString());
       for (const [key, v] of Object.entries(updates)) {
         if (v === null || v === undefined || v === '') next.delete(key);
         else next.set(key, String(v));
       }
-      if (options.resetPage) next.delete('page');
+      if (options.resetPage) {
+        next.delete('page');
+        next.delete('cursor');
+      }
       const qs = next.toString();
       if (qs === searchParams.toString()) return;
       startTransition(() => {

@@ -12,6 +12,10 @@ import { JobsBulkBar, type JobBulkActions } from './jobs-bulk-bar';
 export interface JobsTableProps {
   jobs: Job[];
   total: number;
+  /** false: `total` is a lower bound (the server stopped counting). */
+  totalExact: boolean;
+  /** Keyset cursors of the next, previous and last pages. */
+  cursors: { next: string | null; prev: string | null; last: string | null };
   page: number;
   pageSize: number;
   /** The URL's sort value, when valid. */
@@ -26,11 +30,11 @@ const asRowSelection = (selection: Record<string, string>): RowSelectionState =>
   Object.fromEntries(Object.keys(selection).map((id) => [id, true as const]));
 
 /**
- * The jobs table (aria-label "Jobs"): server-side sorting and pagination from the URL, a checkbox
+ * The jobs table (aria-label "Jobs"): server-side sorting and keyset pagination from the URL, a checkbox
  * per row and bulk actions. The selection is kept across live refreshes (even for a job the new
  * order moved to another page) and cleared when the view (search, filters, sort, page) changes.
  */
-export function JobsTable({ jobs, total, page, pageSize, sort, bulkActions }: JobsTableProps) {
+export function JobsTable({ jobs, total, totalExact, cursors, page, pageSize, sort, bulkActions }: JobsTableProps) {
   const view = useSearchParams().toString();
   // Selected job ids with their names (for the delete confirmation, even once off the page).
   const [selection, setSelection] = useState<Record<string, string>>({});
@@ -65,6 +69,8 @@ export function JobsTable({ jobs, total, page, pageSize, sort, bulkActions }: Jo
         data={jobs}
         getRowId={getJobId}
         total={total}
+        totalExact={totalExact}
+        cursors={cursors}
         page={page}
         pageSize={pageSize}
         sort={sort}

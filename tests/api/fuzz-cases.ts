@@ -185,6 +185,7 @@ const BAD_QUERY: Record<string, (rng: Rng) => string> = {
   task: (rng) => rng.word(101, 2000),
   status: (rng) => rng.pick(['exploded', 'SUCCEEDED', 'ok', rng.word()]),
   lastStatus: (rng) => rng.pick(['exploded', 'FAILED', 'never', rng.word()]),
+  cursor: (rng) => rng.pick(['not a cursor', 'e30', 'eyJzIjoibmFtZSJ9', '%%%', 'x'.repeat(700), rng.word()]),
 };
 
 /** Malformed query strings for GET /api/jobs and GET /api/jobs/{id}/executions. */

@@ -184,9 +184,11 @@ describe('listJobs', () => {
     expect((await q({})).total).toBe(ids.length);
     expect((await q({ q: 'Listed charlie' })).items.map((j) => j.id)).toEqual(['list-charlie']);
     expect((await q({ q: 'ECHO' })).items.map((j) => j.id)).toEqual(['list-echo']);
-    // LIKE wildcards in the search text are literal.
-    expect((await q({ q: '%_' })).items.map((j) => j.id)).toEqual(['list-golf']);
-    expect((await q({ q: '_' })).items.map((j) => j.id)).toEqual(['list-golf']);
+    // Words begin words ("100%_done" holds the words "100" and "_done"); LIKE wildcards are literal.
+    expect((await q({ q: '100%_d' })).items.map((j) => j.id)).toEqual(['list-golf']);
+    expect((await q({ q: '%' })).items).toEqual([]);
+    expect((await q({ q: '_' })).items).toEqual([]);
+    expect((await q({ q: 'list-g' })).items.map((j) => j.id)).toEqual(['list-golf']);
     expect((await q({ q: 'no match at all' })).items).toEqual([]);
     expect((await q({ state: 'paused' })).items.map((j) => j.id)).toEqual(['list-delta']);
     const sleeps = await q({ task: 'util.sleep', sort: 'name' });

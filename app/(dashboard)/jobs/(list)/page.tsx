@@ -2,10 +2,12 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { listJobsQuerySchema, type ListJobsQuery } from '@/lib/schemas';
 import { listInstances } from '@/scheduler/executions';
-import { listJobs } from '@/scheduler/list-jobs';
+import { ValidationError } from '@/lib/errors';
+import { lastPageCursor, listJobs } from '@/scheduler/list-jobs';
 import { listTasks } from '@/scheduler/tasks';
 import { appContext } from '@/scheduler/context';
 import { AutoRefresh } from '@/components/data-table/auto-refresh';
+import { formatCount } from '@/components/charts/format';
 import { parseSearchParams, type RawSearchParams } from '@/components/data-table/search-params';
 import { JobButtonActionsProvider, type JobButtonActions } from '@/components/jobs/job-actions';
 import type { JobBulkActions } from '@/components/jobs/jobs-bulk-bar';
@@ -42,12 +44,28 @@ const jobBulkActions: JobBulkActions = {
   remove: deleteJobsAction,
 };
 
-/** The jobs table: search, filters (state, task, last status), sort and page all come from the URL. */
+/**
+ * One page of jobs for the URL's query. A cursor wins over a page number; a cursor that does not
+ * fit the query (another sort, hand-edited) is reported and the first page shown instead.
+ */
+async function readJobs(query: Partial<ListJobsQuery>, problems: string[]) {
+  const ctx = appContext();
+  const wanted = query.cursor ? { ...query, page: undefined } : query;
+  try {
+    return await listJobs(ctx, wanted);
+  } catch (err) {
+    if (!(err instanceof ValidationError) || !query.cursor) throw err;
+    problems.push(`cursor: ${Object.values(err.fieldErrors).flat().join(' ') || err.message}`);
+    return listJobs(ctx, { ...query, cursor: undefined, page: undefined });
+  }
+}
+
+/** The jobs table: search, filters (state, task, last status), sort and page (a cursor) all come from the URL. */
 export default async function JobsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await requireSignedIn();
   const { value: query, problems } = parseSearchParams(listJobsQuerySchema, await searchParams);
   const ctx = appContext();
-  const [result, instances] = await Promise.all([listJobs(ctx, query), listInstances(ctx)]);
+  const [result, instances] = await Promise.all([readJobs(query, problems), listInstances(ctx)]);
   const instancesReadAt = ctx.now().toISOString();
   const tasks = listTasks().map(({ name, title }) => ({ name, title }));
   const filtered = Boolean(query.q || query.state || query.task || query.lastStatus);
@@ -58,8 +76,8 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         <div>
           <h1>Jobs</h1>
           <p className="muted">
-            {result.total} {result.total === 1 ? 'job' : 'jobs'}
-            {filtered ? (result.total === 1 ? ' matches the filters' : ' match the filters') : ''}
+            {formatCount(result.total, result.totalExact)} {result.total === 1 && result.totalExact ? 'job' : 'jobs'}
+            {filtered ? (result.total === 1 && result.totalExact ? ' matches the filters' : ' match the filters') : ''}
           </p>
         </div>
       </div>
@@ -90,6 +108,8 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
             <JobsTable
               jobs={result.items}
               total={result.total}
+              totalExact={result.totalExact}
+              cursors={{ next: result.nextCursor, prev: result.prevCursor, last: lastPageCursor(query.sort) }}
               page={result.page}
               pageSize={result.pageSize}
               sort={query.sort}
