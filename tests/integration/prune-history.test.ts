@@ -1,0 +1,93 @@
+import { drizzle } from 'drizzle-orm/mysql2';
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as schema from '../../db/schema';
+import { PRUNE_BATCH, pruneHistory } from '../../scheduler/tasks/prune-history';
+import { createJob } from '../../scheduler/jobs';
+import { createTestDatabase, type TestDatabase } from './helpers';
+
+/**
+ * The retention task's batching: one bounded DELETE by primary key per batch, batches found by a
+ * keyset on (scheduled_for, id), so rows sharing an instant across a batch boundary are neither
+ * skipped nor deleted twice. (Its speed is measured by `npm run bench:dashboard`, not here.)
+ */
+
+let tdb: TestDatabase;
+let pool: mysql.Pool;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase('prune_history');
+  await createJob(tdb.ctx, { id: 'busy', task: 'log.message', args: { message: 'x' }, trigger: { type: 'interval', every: { hours: 1 } } });
+  // One connection, so its session counters see every statement of the run.
+  pool = mysql.createPool({ uri: tdb.url, timezone: 'Z', connectionLimit: 1 });
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await tdb?.cleanup();
+});
+
+/** DELETE statements run so far on the pool's one connection. */
+async function deletesRun(): Promise<number> {
+  const [rows] = await pool.query("SHOW SESSION STATUS LIKE 'Com_delete'");
+  return Number((rows as Array<{ Value: string }>)[0].Value);
+}
+
+describe('system.prune-history batches', () => {
+  it('deletes 2.2 batches of old rows that share instants, one DELETE per batch, keeping queued and recent rows', async () => {
+    const now = Date.now();
+    const total = Math.floor(PRUNE_BATCH * 2.2);
+    // Ten attempts per instant (the fire key is job, instant, attempt), so instants straddle batch boundaries.
+    const rows = Array.from({ length: total }, (_, i) => ['busy', new Date(now - 40 * 86_400_000 + Math.floor(i / 10) * 1000), 1 + (i % 10), 'succeeded']);
+    for (let i = 0; i < rows.length; i += 2000) {
+      await tdb.query('INSERT INTO job_executions (job_id, scheduled_for, attempt, status) VALUES ?', [rows.slice(i, i + 2000)]);
+    }
+    await tdb.query("INSERT INTO job_executions (job_id, scheduled_for, status) VALUES ('busy', ?, 'queued'), ('busy', ?, 'succeeded')", [
+      new Date(now - 50 * 86_400_000),
+      new Date(now - 1000),
+    ]);
+
+    const before = await deletesRun();
+    const result = (await pruneHistory.run(
+      { olderThanDays: 30 },
+      {
+        jobId: 'busy',
+        executionId: 0,
+        scheduledFor: new Date(now),
+        attempt: 1,
+        signal: new AbortController().signal,
+        log: { info: () => {}, warn: () => {}, error: () => {} },
+        db: drizzle(pool, { schema, mode: 'default' }),
+      },
+    )) as { deleted: number };
+    const after = await deletesRun();
+
+    expect(result.deleted).toBe(total);
+    const left = await tdb.query<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM job_executions GROUP BY status ORDER BY status');
+    expect(left.map((r) => [r.status, Number(r.n)])).toEqual([
+      ['queued', 1],
+      ['succeeded', 1],
+    ]);
+    // One DELETE per batch of PRUNE_BATCH candidates (the old queued row is a candidate that stays).
+    expect(after - before).toBe(Math.ceil((total + 1) / PRUNE_BATCH));
+  });
+
+  it('stops between batches when its signal is aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('shutdown'));
+    await expect(
+      pruneHistory.run(
+        { olderThanDays: 30 },
+        {
+          jobId: 'busy',
+          executionId: 0,
+          scheduledFor: new Date(),
+          attempt: 1,
+          signal: controller.signal,
+          log: { info: () => {}, warn: () => {}, error: () => {} },
+          db: tdb.db,
+        },
+      ),
+    ).rejects.toThrow('shutdown');
+  });
+});
