@@ -1,0 +1,196 @@
+/**
+ * `npm run bench:interference [-- --n 1000 --window 20 --rps 10 --old 1000000 --port 3211]`
+ *
+ * Does the dashboard slow the engine down? On one database (cronboard_bench_interference): N jobs
+ * firing every second run by the real engine (`scripts/scheduler.ts`, in its own process), beside
+ * 10,000 dashboard jobs and 1M executions older than the retention window. Two windows:
+ * 1. the engine alone;
+ * 2. the engine while a web-only server (SCHEDULER_ENABLED=false) answers `--rps` dashboard
+ *    requests a second (jobs list, search, history, 24 h summary, overview and jobs pages) and the
+ *    retention job (system.prune-history, queued as a run-now, so the engine itself runs it)
+ *    deletes the old executions.
+ * Reports the engine's start lateness (started_at − scheduled_for) in each window and the ratio
+ * of the p99s (target: with interference ≤ 1.5× without), the dashboard's latency under load, and
+ * the retention's rate. Works against whatever engine is on the branch: it only reads the rows.
+ */
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import mysql from 'mysql2/promise';
+import { dropDatabase, prepareDatabase } from '../db/migrate';
+import { DEFAULT_JOB_OPTIONS } from '../lib/types';
+import { startServer, timedGet, type BenchServer } from './lib/http';
+import { logPath, ROOT, sleep, sleepUntil, spawnTsx, stopChild } from './lib/proc';
+import { describeMachine, fmt, machineLine, markdownTable, writeResult } from './lib/report';
+import { seedDashboard } from './lib/seed';
+import { summarize, type Lateness } from './lib/stats';
+
+const DATABASE_URL = 'mysql://root@127.0.0.1:3306/cronboard_bench_interference';
+const RATIO_TARGET = 1.5;
+
+const { values: flags } = parseArgs({
+  options: {
+    n: { type: 'string', default: '1000' },
+    window: { type: 'string', default: '20' },
+    rps: { type: 'string', default: '10' },
+    old: { type: 'string', default: '1000000' },
+    port: { type: 'string', default: '3211' },
+  },
+});
+const opt = { n: Number(flags.n), windowS: Number(flags.window), rps: Number(flags.rps), old: Number(flags.old), port: Number(flags.port) };
+for (const [k, v] of Object.entries(opt)) if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} takes a positive whole number, got ${v}`);
+
+/** N active `log.message` jobs, every second, anchored on a whole second (as bench/lib/cronboard.ts makes them). */
+async function insertFiringJobs(conn: mysql.Connection, n: number): Promise<void> {
+  const anchor = Math.floor(Date.now() / 1000) * 1000;
+  const trigger = JSON.stringify({ type: 'interval', every: { seconds: 1 }, timezone: 'UTC', anchorAt: new Date(anchor).toISOString() });
+  const options = JSON.stringify(DEFAULT_JOB_OPTIONS);
+  const rows = Array.from({ length: n }, (_, i) => {
+    const id = `bench-${String(i).padStart(6, '0')}`;
+    return [id, id, 'log.message', JSON.stringify({ message: 'bench' }), trigger, 'active', new Date(anchor + 1000), options];
+  });
+  for (let i = 0; i < rows.length; i += 1000) {
+    await conn.query('INSERT INTO jobs (id, name, task, args, `trigger`, state, next_run_at, options) VALUES ?', [rows.slice(i, i + 1000)]);
+  }
+}
+
+/** Start lateness (ms) of the N jobs' fires scheduled in [start, end) that started, and how many were due. */
+async function lateness(conn: mysql.Connection, start: number, end: number, n: number): Promise<{ ms: Lateness; keptPct: number }> {
+  const [rows] = await conn.query({
+    sql: `SELECT TIMESTAMPDIFF(MICROSECOND, scheduled_for, started_at) / 1000 FROM job_executions
+           WHERE job_id LIKE 'bench-%' AND scheduled_for >= ? AND scheduled_for < ? AND started_at IS NOT NULL AND status NOT IN ('missed', 'skipped')`,
+    values: [new Date(start), new Date(end)],
+    rowsAsArray: true,
+  });
+  const values = (rows as Array<[string | number]>).map((r) => Number(r[0]));
+  return { ms: summarize(values), keptPct: (100 * values.length) / (n * ((end - start) / 1000)) };
+}
+
+/** A window of whole seconds starting shortly after now; waits until it ends (plus a settle time). */
+async function runWindow(during?: (w: { start: number; end: number }) => Promise<void>): Promise<{ start: number; end: number }> {
+  const start = Math.ceil((Date.now() + 500) / 1000) * 1000;
+  const w = { start, end: start + opt.windowS * 1000 };
+  await sleepUntil(start);
+  await Promise.all([during?.(w), sleepUntil(w.end)]);
+  await sleep(3000);
+  return w;
+}
+
+/** `rps` dashboard GETs a second (open loop, one every 1/rps s) until `end`; their latencies. */
+async function dashboardLoad(server: BenchServer, end: number): Promise<number[]> {
+  const paths: Array<[string, 'api' | 'page']> = [
+    ['/api/jobs?sort=nextRunAt', 'api'],
+    ['/api/jobs?q=invoices', 'api'],
+    ['/api/jobs?lastStatus=failed', 'api'],
+    ['/api/jobs/bench-000007/executions', 'api'],
+    ['/api/stats/executions', 'api'],
+    ['/', 'page'],
+    ['/jobs', 'page'],
+    ['/api/jobs?q=acme%20orders', 'api'],
+  ];
+  const out: number[] = [];
+  const inFlight: Array<Promise<void>> = [];
+  for (let i = 0; Date.now() < end; i++) {
+    const [p, kind] = paths[i % paths.length];
+    inFlight.push(timedGet(server.base, p, kind === 'page' ? server.page : server.api).then((ms) => void out.push(ms)));
+    await sleep(1000 / opt.rps);
+  }
+  await Promise.all(inFlight);
+  return out;
+}
+
+/** Queues a run of the declared retention job (as "Run now" does), for the engine to pick up. */
+async function queueRetention(conn: mysql.Connection): Promise<number> {
+  const [res] = await conn.query("INSERT INTO job_executions (job_id, scheduled_for, attempt, kind, status) VALUES ('system.prune-history', NOW(3), 1, 'manual', 'queued')");
+  return (res as { insertId: number }).insertId;
+}
+
+async function waitForEngine(conn: mysql.Connection, engine: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (engine.exitCode !== null) throw new Error(`the engine exited with code ${engine.exitCode}`);
+    const [rows] = await conn.query("SELECT 1 FROM job_executions WHERE job_id LIKE 'bench-%' LIMIT 1");
+    if ((rows as unknown[]).length > 0) return;
+    await sleep(200);
+  }
+  throw new Error('the engine recorded no fire within 120 s');
+}
+
+async function main(): Promise<void> {
+  const machine = await describeMachine('mysql://root@127.0.0.1:3306/');
+  console.error(`[bench] seeding 10,000 dashboard jobs and ${fmt(opt.old)} old executions…`);
+  await dropDatabase(DATABASE_URL);
+  await prepareDatabase(DATABASE_URL);
+  await seedDashboard(DATABASE_URL, { jobs: 10_000, executions: 0, oldExecutions: opt.old, log: (l) => console.error(`[bench] ${l}`) });
+  const conn = await mysql.createConnection({ uri: DATABASE_URL, timezone: 'Z' });
+  const engineLog = logPath('interference-engine');
+  const serverLog = logPath('interference-server');
+  let engine: ChildProcess | undefined;
+  let server: BenchServer | undefined;
+  try {
+    // The web server first (it may build), so the engine's warm-up is not spent beside a build.
+    console.error('[bench] starting the web-only server (builds first when the build is stale)…');
+    server = await startServer(DATABASE_URL, opt.port, { scheduler: false, logFile: serverLog });
+    await insertFiringJobs(conn, opt.n);
+    engine = spawnTsx(path.join(ROOT, 'scripts/scheduler.ts'), [], {
+      logFile: engineLog,
+      env: { DATABASE_URL, INSTANCE_NAME: 'bench-engine', SHUTDOWN_GRACE_MS: '5000' },
+    });
+    await waitForEngine(conn, engine);
+    await sleep(5000);
+
+    console.error(`[bench] window 1: the engine alone (${opt.windowS} s)…`);
+    const alone = await runWindow();
+
+    console.error(`[bench] window 2: engine + ${opt.rps} dashboard requests/s + retention of ${fmt(opt.old)} rows (${opt.windowS} s)…`);
+    let retentionId = 0;
+    let requests: number[] = [];
+    const loaded = await runWindow(async (w) => {
+      retentionId = await queueRetention(conn);
+      requests = await dashboardLoad(server!, w.end);
+    });
+
+    const before = await lateness(conn, alone.start, alone.end, opt.n);
+    const during = await lateness(conn, loaded.start, loaded.end, opt.n);
+    // The retention run may outlast the window: wait for its outcome.
+    const deadline = Date.now() + 300_000;
+    let retention: { status: string; duration_ms: number | null; result: string | null; started_at: Date | null } | undefined;
+    while (Date.now() < deadline) {
+      const [rows] = await conn.query('SELECT status, duration_ms, result, started_at FROM job_executions WHERE id = ?', [retentionId]);
+      retention = (rows as (typeof retention)[])[0];
+      if (retention && !['queued', 'running'].includes(retention.status)) break;
+      await sleep(500);
+    }
+    const deleted = retention?.result ? Number((JSON.parse(retention.result) as { deleted?: number }).deleted ?? NaN) : NaN;
+    const seconds = (retention?.duration_ms ?? NaN) / 1000;
+    const ratio = during.ms.p99 / before.ms.p99;
+    const req = summarize(requests);
+
+    const table = markdownTable(
+      ['measure', 'fires kept', 'p50 ms', 'p95 ms', 'p99 ms', 'target', 'result'],
+      [
+        [`engine alone, ${fmt(opt.n)} jobs/s`, `${fmt(before.keptPct, 2)} %`, fmt(before.ms.p50, 1), fmt(before.ms.p95, 1), fmt(before.ms.p99, 1), '', ''],
+        [`engine + dashboard + retention`, `${fmt(during.keptPct, 2)} %`, fmt(during.ms.p50, 1), fmt(during.ms.p95, 1), fmt(during.ms.p99, 1), `p99 ≤ ${RATIO_TARGET}× alone`, `${fmt(ratio, 2)}× ${ratio <= RATIO_TARGET ? 'pass' : 'FAIL'}`],
+        [`dashboard requests under load (${fmt(requests.length)})`, '', fmt(req.p50, 1), fmt(req.p95, 1), fmt(req.p99, 1), '', ''],
+        [`retention in the engine: ${fmt(deleted)} rows in ${fmt(seconds, 1)} s`, '', '', '', '', '≥ 30,000 rows/s', `${fmt(deleted / seconds)} rows/s`],
+      ],
+    );
+    console.log(`\nEngine lateness = started_at − scheduled_for of the ${fmt(opt.n)} every-second jobs' fires in each ${opt.windowS} s window; dashboard: ${opt.rps} requests/s.`);
+    console.log(`${machineLine(machine)}\n`);
+    console.log(table);
+    const file = writeResult('interference', { date: new Date().toISOString(), machine, options: opt, alone: before, loaded: during, ratio, requests: req, retention: { deleted, seconds, status: retention?.status } });
+    console.log(`\nJSON: ${file}`);
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : err} (engine output: ${engineLog}, server output: ${serverLog})`);
+  } finally {
+    if (engine) await stopChild(engine);
+    if (server) await stopChild(server.child);
+    await conn.end();
+    await dropDatabase(DATABASE_URL);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error('[bench] failed:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
