@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { jobs, type JobRow } from '../db/schema';
 import { ValidationError } from '../lib/errors';
 import { decodeJobCursor, encodeJobCursor, type JobCursor } from '../lib/job-cursor';
@@ -136,6 +136,43 @@ async function countJobs(ctx: SchedulerContext, where: SQL | undefined, cap = In
   return total > cap ? { total: cap, totalExact: false } : { total, totalExact: true };
 }
 
+/**
+ * A search's matches in sort order, ids only, from one full-text pass (the index hands over the
+ * matches unordered, so a page and its count would otherwise be two passes); null when there are
+ * more than `cap` (then the page is read by keyset and the count stops at the cap).
+ */
+async function searchMatches(ctx: SchedulerContext, where: SQL | undefined, spec: SortSpec, cap: number): Promise<string[] | null> {
+  const dir = spec.descending ? desc : asc;
+  const rows = await ctx.db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(where)
+    .orderBy(...(spec.nullable ? [sql`${spec.column} IS NULL`] : []), dir(spec.column), dir(jobs.id))
+    .limit(cap + 1);
+  return rows.length > cap ? null : rows.map((r) => r.id);
+}
+
+/**
+ * The page of `ids` (all matches, in order) that the cursor or page number asks for; null when
+ * the cursor's row is no longer among them (then the keyset read decides).
+ */
+function slicePage(ids: string[], cursor: JobCursor | undefined, pageNumber: number, pageSize: number): { ids: string[]; page: number; hasNext: boolean } | null {
+  let start: number;
+  let page: number;
+  if (cursor?.direction === 'last') {
+    page = Math.max(1, Math.ceil(ids.length / pageSize));
+    start = (page - 1) * pageSize;
+  } else if (cursor) {
+    const at = ids.indexOf(cursor.key!.id);
+    if (at < 0) return null;
+    if (cursor.direction === 'after') [start, page] = [at + 1, cursor.page];
+    else [start, page] = at - pageSize <= 0 ? [0, 1] : [at - pageSize, Math.max(2, cursor.page)];
+  } else {
+    [start, page] = [(pageNumber - 1) * pageSize, pageNumber];
+  }
+  return { ids: ids.slice(start, start + pageSize), page, hasNext: start + pageSize < ids.length };
+}
+
 /** The cursor's key as a row key, or a 400 when it does not fit the sort. */
 function cursorKey(spec: SortSpec, cursor: JobCursor): Key | undefined {
   if (cursor.sort !== spec.sort) {
@@ -181,6 +218,18 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
 
   // The schema checked it decodes.
   const cursor = q.cursor ? decodeJobCursor(q.cursor)! : undefined;
+  if (cursor) cursorKey(spec, cursor);
+
+  if (q.q) {
+    const matches = await searchMatches(ctx, where, spec, countCap);
+    const slice = matches && slicePage(matches, cursor, q.page ?? 1, pageSize);
+    if (slice) {
+      const found = slice.ids.length ? await ctx.db.select().from(jobs).where(inArray(jobs.id, slice.ids)) : [];
+      const byId = new Map(found.map((row) => [row.id, row]));
+      const items = slice.ids.flatMap((id) => byId.get(id) ?? []);
+      return answer(items, slice.page, slice.hasNext, { total: matches!.length, totalExact: true });
+    }
+  }
   if (!cursor || cursor.direction === 'after') {
     const page = cursor?.page ?? q.page ?? 1;
     const from = cursor ? cursorKey(spec, cursor) : undefined;
@@ -201,7 +250,6 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
     return answer(rows.slice(0, pageSize).reverse(), Math.max(2, cursor.page), true, counted);
   }
   // The last page: its number needs the exact count.
-  cursorKey(spec, cursor);
   const counted = await countJobs(ctx, where);
   const page = Math.max(1, Math.ceil(counted.total / pageSize));
   const rows = await readRange(ctx, where, spec, undefined, true, counted.total - (page - 1) * pageSize);
