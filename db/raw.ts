@@ -21,8 +21,25 @@ function clientOf(db: Db): mysql.Pool | mysql.Connection {
 
 export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ';
 
-/** Runs `fn` in a transaction on one connection of the pool; rolls back when it throws. */
+/** A deadlock victim is rolled back whole; its transaction is run again this often before giving up. */
+const DEADLOCK_RETRIES = 3;
+
+/**
+ * Runs `fn` in a transaction on one connection of the pool; rolls back when it throws. A
+ * transaction chosen as a deadlock victim is run again (`fn` must only compute from what it
+ * reads), a few times, before the error is passed on.
+ */
 export async function rawTransaction<T>(db: Db, isolation: IsolationLevel, fn: (conn: RawConnection) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transactionOnce(db, isolation, fn);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ER_LOCK_DEADLOCK' || attempt > DEADLOCK_RETRIES) throw err;
+    }
+  }
+}
+
+async function transactionOnce<T>(db: Db, isolation: IsolationLevel, fn: (conn: RawConnection) => Promise<T>): Promise<T> {
   const client = clientOf(db);
   const pooled = 'getConnection' in client;
   const conn = pooled ? await (client as mysql.Pool).getConnection() : (client as mysql.Connection);

@@ -1,3 +1,4 @@
+import { and, asc, eq, lte } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { rawQuery, rawTransaction, rowMapper, type RawConnection } from '../db/raw';
 import { jobExecutions, jobs, type JobRow } from '../db/schema';
@@ -28,8 +29,12 @@ export interface ClaimedRun {
 }
 
 export interface BatchClaim {
-  /** Jobs locked and moved forward (0: nothing was due or everything due was locked elsewhere). */
+  /** Jobs moved forward (0: nothing was due or everything due was locked elsewhere). */
   claimed: number;
+  /** Jobs read and locked (claimed, or left for later: a fire ahead whose slot is taken). */
+  locked: number;
+  /** The earliest fire left for later (null: none). */
+  deferred: Date | null;
   runs: ClaimedRun[];
   /** Jobs whose fire could not be planned (say a stored trigger this version rejects): paused, with a failed row saying why. */
   quarantined: Array<{ job: JobRow; reason: string }>;
@@ -41,29 +46,58 @@ const INSERT_CHUNK = 1000;
 const fireKey = (jobId: string, at: Date, attempt: number | undefined = 1) => `${jobId}\u0000${at.getTime()}\u0000${attempt}`;
 
 /**
- * Claims up to `limit` due fires in one transaction. Throws on any database error, the whole
- * batch rolled back (a duplicate fire key included: the caller then claims those jobs one by one).
+ * The ids of up to `limit` active jobs with a fire due by `horizon`, earliest first. A plain read
+ * (no locks): the claim locks them afterwards by primary key. Locking them through the
+ * (state, next_run_at) index instead would leave locks on that index's entries of rows skipped
+ * as locked by a peer, which then deadlock with the peer's UPDATE of next_run_at.
  */
-export async function claimDueBatch(db: Db, now: Date, instance: string, limit: number): Promise<BatchClaim> {
-  // READ COMMITTED: the locking read locks only the rows it returns (no gap locks that would
-  // block a job being created or edited meanwhile).
+export async function dueJobIds(db: Db, horizon: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.state, 'active'), lte(jobs.nextRunAt, horizon)))
+    .orderBy(asc(jobs.nextRunAt))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Claims the fires of the given jobs (from dueJobIds) that are still due by `horizon` (`now` plus
+ * the engine's lookahead) in one transaction. A fire not yet due is claimed only when it can start
+ * (its job has a free instance slot): the engine then starts it on time with a local timer, the
+ * database work done ahead. Throws on any database error, the whole batch rolled back (a
+ * duplicate fire key included: the caller then claims those jobs one by one).
+ */
+export async function claimDueBatch(
+  db: Db,
+  jobIds: string[],
+  now: Date,
+  instance: string,
+  horizon: Date = now,
+  finishedHere: (executionId: number) => boolean = () => false,
+): Promise<BatchClaim> {
+  // READ COMMITTED: the locking read locks only the rows it returns. It reads the latest
+  // committed version of each row, so a fire a peer claimed meanwhile is no longer due.
   return rawTransaction(db, 'READ COMMITTED', async (conn) => {
     const raw = await rawQuery<Array<Record<string, unknown>>>(
       conn,
-      `SELECT ${jobRows.columns} FROM jobs WHERE state = 'active' AND next_run_at <= ? ORDER BY next_run_at LIMIT ? FOR UPDATE SKIP LOCKED`,
-      [now, limit],
+      `SELECT ${jobRows.columns} FROM jobs FORCE INDEX (PRIMARY)
+        WHERE id IN (?) AND state = 'active' AND next_run_at <= ? FOR UPDATE SKIP LOCKED`,
+      [jobIds, horizon],
     );
-    if (!raw.length) return { claimed: 0, runs: [], quarantined: [] };
+    if (!raw.length) return { claimed: 0, locked: 0, deferred: null, runs: [], quarantined: [] };
     const due = raw.map(jobRows.map);
 
     const plans = due.map((job) => {
       try {
-        return { job, plan: planFire(job, now), reason: null };
+        // A fire claimed ahead is planned as of its own instant: on time.
+        const asOf = job.nextRunAt! > now ? job.nextRunAt! : now;
+        return { job, plan: planFire(job, asOf), reason: null };
       } catch (err) {
         return { job, plan: null, reason: coerceError(err).message };
       }
     });
-    const running = await runningCounts(conn, plans.filter((p) => p.plan?.runAt).map((p) => p.job.id));
+    const running = await runningCounts(conn, plans.filter((p) => p.plan?.runAt).map((p) => p.job.id), finishedHere);
 
     const rows: NewExecution[] = [];
     const moves: Array<{ id: string; next: Date | null; state: JobState }> = [];
@@ -71,7 +105,17 @@ export async function claimDueBatch(db: Db, now: Date, instance: string, limit: 
     const noted = new Map<string, string>();
     const starting: Array<{ job: JobRow; key: string; scheduledFor: Date }> = [];
     const quarantined: BatchClaim['quarantined'] = [];
+    let claimed = 0;
+    let deferred: Date | null = null;
     for (const { job, plan, reason } of plans) {
+      const ahead = job.nextRunAt! > now;
+      if (ahead && plan && (running.get(job.id) ?? 0) >= job.options.maxInstances) {
+        // Not due yet and its slot is taken: left for a claim at its instant, when the run in
+        // progress may be over (its lock is released at commit, nothing written).
+        if (!deferred || job.nextRunAt! < deferred) deferred = job.nextRunAt!;
+        continue;
+      }
+      claimed++;
       if (!plan) {
         const at = job.nextRunAt!;
         rows.push({
@@ -121,29 +165,37 @@ export async function claimDueBatch(db: Db, now: Date, instance: string, limit: 
         rows.push({ jobId: job.id, scheduledFor: at, status: 'queued', runAfter: new Date(at.getTime() + Math.floor(Math.random() * jitterMs)) });
         noted.delete(job.id);
       } else {
+        // started_at: the claim, until the outcome writes when the task really started. (A run
+        // claimed ahead whose instance dies before its instant stays "started" at its claim.)
         rows.push({ jobId: job.id, scheduledFor: at, status: 'running', startedAt: now, instance });
         starting.push({ job, key: fireKey(job.id, at), scheduledFor: at });
         noted.delete(job.id);
       }
     }
 
+    if (!moves.length) return { claimed: 0, locked: due.length, deferred, runs: [], quarantined };
     const ids = await insertWithIds(conn, rows);
     await moveJobs(conn, moves);
     await noteLastRunsFromRows(conn, [...noted.values()].map((k) => ids.get(k)!));
     const runs = starting.map((s) => ({ job: s.job, scheduledFor: s.scheduledFor, executionId: ids.get(s.key)! }));
-    return { claimed: due.length, runs, quarantined };
+    return { claimed, locked: due.length, deferred, runs, quarantined };
   });
 }
 
-/** How many `running` rows each of the given jobs has. */
-async function runningCounts(conn: RawConnection, jobIds: string[]): Promise<Map<string, number>> {
-  if (!jobIds.length) return new Map();
-  const rows = await rawQuery<Array<{ job_id: string; running: number }>>(
+/**
+ * How many runs of each of the given jobs are in progress: their `running` rows, less those this
+ * instance knows have finished (their outcome is on its way to the database).
+ */
+async function runningCounts(conn: RawConnection, jobIds: string[], finishedHere: (executionId: number) => boolean): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (!jobIds.length) return counts;
+  const rows = await rawQuery<Array<{ id: number; job_id: string }>>(
     conn,
-    "SELECT job_id, COUNT(*) AS running FROM job_executions WHERE status = 'running' AND job_id IN (?) GROUP BY job_id",
+    "SELECT id, job_id FROM job_executions WHERE status = 'running' AND job_id IN (?)",
     [jobIds],
   );
-  return new Map(rows.map((r) => [r.job_id, Number(r.running)]));
+  for (const r of rows) if (!finishedHere(Number(r.id))) counts.set(r.job_id, (counts.get(r.job_id) ?? 0) + 1);
+  return counts;
 }
 
 const INSERT_COLUMNS = ['jobId', 'scheduledFor', 'attempt', 'status', 'startedAt', 'finishedAt', 'instance', 'error', 'missedCount', 'missedUntil', 'runAfter'] as const;

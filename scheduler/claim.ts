@@ -18,14 +18,14 @@ export interface Claim {
   last: { executionId: number; status: ExecutionStatus };
 }
 
-/** Active jobs whose next fire is at or before `now`, earliest first. */
-export async function dueJobs(db: Db, now: Date, limit: number): Promise<JobRow[]> {
+/** Those of the given jobs that are active with a fire at or before `now`, earliest first. */
+export async function dueJobs(db: Db, now: Date, jobIds: string[]): Promise<JobRow[]> {
+  if (!jobIds.length) return [];
   return db
     .select()
     .from(jobs)
-    .where(and(eq(jobs.state, 'active'), lte(jobs.nextRunAt, now)))
-    .orderBy(asc(jobs.nextRunAt))
-    .limit(limit);
+    .where(and(inArray(jobs.id, jobIds), eq(jobs.state, 'active'), lte(jobs.nextRunAt, now)))
+    .orderBy(asc(jobs.nextRunAt));
 }
 
 /** The earliest planned fire of any active job, or null. */

@@ -51,12 +51,17 @@ export function startScheduler(options: { credentials?: boolean; exitOnSignal?: 
     engine.start();
     if (options.exitOnSignal !== false && !g.__cronboardSignals) {
       g.__cronboardSignals = true;
+      let stopping = false;
       const onSignal = (signal: string) => {
+        // The same signal often arrives twice (a Ctrl-C reaches npm, tsx and node; tsx relays it
+        // too): a repeat must not fall through to Node's default of exiting at once.
+        if (stopping) return consoleLogger.info(`${signal} received again: still finishing running work`);
+        stopping = true;
         consoleLogger.info(`${signal} received: finishing running work (up to ${env().SHUTDOWN_GRACE_MS} ms)`);
         void engine.stop().finally(() => process.exit(0));
       };
-      process.once('SIGTERM', () => onSignal('SIGTERM'));
-      process.once('SIGINT', () => onSignal('SIGINT'));
+      process.on('SIGTERM', () => onSignal('SIGTERM'));
+      process.on('SIGINT', () => onSignal('SIGINT'));
     }
     return engine;
   })().catch((err) => {

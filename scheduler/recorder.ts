@@ -1,4 +1,4 @@
-import { dbErrorCode, isTransientDbError, type Db } from '../db/client';
+import { isTransientDbError, type Db } from '../db/client';
 import { rawQuery, rawTransaction } from '../db/raw';
 import { coerceError } from '../lib/errors';
 import { noteLastRunsFromRows } from './batch-claim';
@@ -15,9 +15,6 @@ import type { Outcome } from './run';
 export interface FinishedRun {
   jobId: string;
   executionId: number;
-  scheduledFor: Date;
-  attempt: number;
-  kind: 'scheduled' | 'manual';
   /** When the task really started (the row's started_at is overwritten with it). */
   startedAt: Date;
   outcome: Outcome;
@@ -37,6 +34,8 @@ const MAX_NON_TRANSIENT_ATTEMPTS = 3;
 
 export class Recorder {
   private queue: Entry[] = [];
+  /** Executions whose outcome is known here but not yet written. */
+  private readonly pending = new Set<number>();
   private inFlight = 0;
   private scheduled = false;
   private closed = false;
@@ -48,7 +47,8 @@ export class Recorder {
 
   /** Queues an outcome; resolves once it is written (or given up on: never rejects). */
   record(run: FinishedRun): Promise<void> {
-    return new Promise((resolve) => {
+    this.pending.add(run.executionId);
+    return new Promise<void>((resolve) => {
       this.queue.push({ run, resolve });
       if (!this.scheduled) {
         this.scheduled = true;
@@ -58,7 +58,12 @@ export class Recorder {
           this.pump();
         });
       }
-    });
+    }).finally(() => this.pending.delete(run.executionId));
+  }
+
+  /** True while the outcome of `executionId` is waiting to be written (the run is over). */
+  isPending(executionId: number): boolean {
+    return this.pending.has(executionId);
   }
 
   /** From now on a write that fails is given up on instead of retried (the engine has stopped). */
@@ -91,11 +96,6 @@ export class Recorder {
           return;
         }
         const ids = batch.map((e) => e.run.executionId).join(', ');
-        if (dbErrorCode(err) === 'ER_NO_REFERENCED_ROW_2') {
-          // The job was deleted while it ran (its history went with it): nothing to record.
-          for (const e of batch) e.resolve();
-          return;
-        }
         if (this.closed || (!transient && attempt >= MAX_NON_TRANSIENT_ATTEMPTS)) {
           this.log.error(`could not record execution(s) ${ids}; recovery will mark them: ${coerceError(err).message}`, err);
           for (const e of batch) e.resolve();
@@ -108,25 +108,38 @@ export class Recorder {
   }
 }
 
-const OUTCOME_COLUMNS = ['id', 'job_id', 'scheduled_for', 'attempt', 'kind', 'status', 'started_at', 'finished_at', 'duration_ms', 'error', 'stack', 'log', 'result'];
-const UPDATED = OUTCOME_COLUMNS.slice(5);
-const OUTCOME_SQL = `INSERT INTO job_executions (${OUTCOME_COLUMNS.join(', ')}) VALUES ?
-  ON DUPLICATE KEY UPDATE ${UPDATED.map((c) => `${c} = VALUES(${c})`).join(', ')}`;
+/** The outcome columns written, in the order of each row's values. */
+const OUTCOME_COLUMNS = ['status', 'started_at', 'finished_at', 'duration_ms', 'error', 'stack', 'log', 'result'];
+const FIRST_ROW = `SELECT ? AS id, ${OUTCOME_COLUMNS.map((c) => `? AS ${c}`).join(', ')}`;
+const NEXT_ROW = ` UNION ALL SELECT ${['id', ...OUTCOME_COLUMNS].map(() => '?').join(', ')}`;
 
 /**
- * Writes outcomes and the jobs' last-run columns in one transaction: the rows are upserted by
- * primary key (one statement, no per-row CASE), then each job's newest outcome is noted.
+ * The UPDATE of `count` rows: joined on the primary key with a derived table of the new values,
+ * so the database does one key lookup per row (a CASE per column would compare every row with
+ * every id, and an INSERT … ON DUPLICATE KEY UPDATE takes gap locks on the fire key that
+ * deadlock with claims inserting the next fires).
+ */
+function outcomeSql(count: number): string {
+  return `UPDATE job_executions e JOIN (${FIRST_ROW}${NEXT_ROW.repeat(count - 1)}) v ON e.id = v.id
+     SET ${OUTCOME_COLUMNS.map((c) => `e.${c} = v.${c}`).join(', ')}`;
+}
+
+/**
+ * Writes outcomes and the jobs' last-run columns in one transaction: one UPDATE of the rows by
+ * primary key, then each job's newest outcome is noted. A row that is gone (its job was deleted)
+ * is simply not updated.
  */
 export async function writeOutcomes(db: Db, runs: FinishedRun[]): Promise<void> {
   if (!runs.length) return;
   const newest = new Map<string, number>();
   for (const r of runs) newest.set(r.jobId, Math.max(newest.get(r.jobId) ?? 0, r.executionId));
-  const values = runs.map((r) => {
+  const values = runs.flatMap((r) => {
     const o = r.outcome;
-    return [r.executionId, r.jobId, r.scheduledFor, r.attempt, r.kind, o.status, r.startedAt, o.finishedAt, o.durationMs, o.error, o.stack, o.log || null, o.result];
+    return [r.executionId, o.status, r.startedAt, o.finishedAt, o.durationMs, o.error, o.stack, o.log || null, o.result];
   });
-  await rawTransaction(db, 'REPEATABLE READ', async (conn) => {
-    await rawQuery(conn, OUTCOME_SQL, [values]);
+  // READ COMMITTED: the join reads take no gap locks, so a record never blocks a claim's inserts.
+  await rawTransaction(db, 'READ COMMITTED', async (conn) => {
+    await rawQuery(conn, outcomeSql(runs.length), values);
     await noteLastRunsFromRows(conn, [...newest.values()]);
   });
 }
