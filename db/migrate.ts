@@ -4,7 +4,8 @@ import mysql from 'mysql2/promise';
 import { drizzle } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 
-const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+/** Next to this file; a bundle of it (scripts/scheduler.mjs) says where they are instead. */
+const migrationsFolder = process.env.CRONBOARD_MIGRATIONS_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /** Splits mysql://user:pw@host:port/db into the server URL and the database name. */
 export function parseDatabaseUrl(url: string): { serverUrl: string; database: string } {

@@ -1,6 +1,6 @@
 /**
  * Cronboard: a fresh database, N interval jobs (every second, anchored on a whole second) inserted
- * in bulk, and the real engine (`scripts/scheduler.ts`) in a child process. What happened is read
+ * in bulk, and the real engine (`npm run scheduler`: scripts/scheduler.mjs) in a child process. What happened is read
  * back from job_executions: lateness = started_at − scheduled_for of the fires due in the window.
  */
 import path from 'node:path';
@@ -11,7 +11,7 @@ import { drizzle } from 'drizzle-orm/mysql2';
 import { dropDatabase, prepareDatabase } from '../../db/migrate';
 import { jobs } from '../../db/schema';
 import { DEFAULT_JOB_OPTIONS, type StoredTrigger } from '../../lib/types';
-import { logPath, measureWindow, peakRssMb, ROOT, sleep, spawnTsx, stopChild, type RunOptions } from './proc';
+import { logPath, measureWindow, peakRssMb, ROOT, sleep, spawnNode, stopChild, type RunOptions } from './proc';
 import { makeSample, type Sample } from './stats';
 
 export const BENCH_DATABASE_URL = 'mysql://root@127.0.0.1:3306/cronboard_bench';
@@ -25,7 +25,8 @@ export async function runCronboard(n: number, o: RunOptions): Promise<Sample> {
   const log = logPath(`cronboard-${n}`);
   try {
     await insertJobs(conn, n);
-    const engine = spawnTsx(path.join(ROOT, 'scripts/scheduler.ts'), [], {
+    // As `npm run scheduler` runs it: bundled, plain node.
+    const engine = spawnNode([path.join(ROOT, 'scripts/scheduler.mjs')], {
       logFile: log,
       env: { DATABASE_URL: url, INSTANCE_NAME: 'bench-engine', SHUTDOWN_GRACE_MS: '5000' },
     });

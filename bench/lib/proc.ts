@@ -45,9 +45,14 @@ export const logPath = (name: string) => path.join(os.tmpdir(), `cronboard-bench
 
 /** Starts `node --import tsx <script>` from the repo root; stdout/stderr go to `logFile`, optionally with an IPC channel. */
 export function spawnTsx(script: string, args: string[], opts: { env?: Record<string, string>; logFile: string; ipc?: boolean }): ChildProcess {
+  return spawnNode(['--import', 'tsx', script, ...args], opts);
+}
+
+/** Starts `node <args>` from the repo root, output to `logFile`. */
+export function spawnNode(args: string[], opts: { env?: Record<string, string>; logFile: string; ipc?: boolean }): ChildProcess {
   const fd = openSync(opts.logFile, 'w');
   try {
-    return spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    return spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, ...opts.env },
       stdio: opts.ipc ? ['ignore', fd, fd, 'ipc'] : ['ignore', fd, fd],
