@@ -11,6 +11,7 @@ const ENDPOINTS = [
   'POST /api/jobs/{id}/resume',
   'POST /api/jobs/{id}/run',
   'GET /api/jobs/{id}/executions',
+  'GET /api/stats/executions',
   'POST /api/triggers/preview',
   'GET /api/tasks',
   'GET /api/health',

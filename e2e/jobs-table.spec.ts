@@ -137,6 +137,7 @@ test('sorts by name, next run, last run and update, and pages through the jobs',
   await expect(dataRows(page)).toHaveCount(10);
 
   await header(page, 'Name').getByRole('button').click();
+  await expect(first).toContainText('Table 01');
   await page.getByRole('button', { name: 'Next page' }).click();
   await expect(page).toHaveURL(/sort=name.*cursor=|cursor=.*sort=name/);
   await page.reload();
