@@ -2,7 +2,7 @@
  * `npm run bench:interference [-- --n 1000 --window 20 --rps 10 --old 1000000 --port 3211]`
  *
  * Does the dashboard slow the engine down? On one database (cronboard_bench_interference): N jobs
- * firing every second run by the real engine (`scripts/scheduler.ts`, in its own process), beside
+ * firing every second run by the real engine (started as `npm run scheduler` starts it), beside
  * 10,000 dashboard jobs and 1M executions older than the retention window. Two windows:
  * 1. the engine alone;
  * 2. the engine while a web-only server (SCHEDULER_ENABLED=false) answers `--rps` dashboard
@@ -13,14 +13,15 @@
  * of the p99s (target: with interference ≤ 1.5× without), the dashboard's latency under load, and
  * the retention's rate. Works against whatever engine is on the branch: it only reads the rows.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { dropDatabase, prepareDatabase } from '../db/migrate';
 import { DEFAULT_JOB_OPTIONS } from '../lib/types';
 import { startServer, timedGet, type BenchServer } from './lib/http';
-import { logPath, ROOT, sleep, sleepUntil, spawnTsx, stopChild } from './lib/proc';
+import { logPath, ROOT, sleep, sleepUntil, stopChild } from './lib/proc';
 import { describeMachine, fmt, machineLine, markdownTable, writeResult } from './lib/report';
 import { seedDashboard } from './lib/seed';
 import { summarize, type Lateness } from './lib/stats';
@@ -105,6 +106,20 @@ async function queueRetention(conn: mysql.Connection): Promise<number> {
   return (res as { insertId: number }).insertId;
 }
 
+/**
+ * The engine as `npm run scheduler` starts it on this branch (its package.json script, run by sh;
+ * the script `exec`s node, so the child is the engine itself and gets the SIGTERM).
+ */
+function spawnEngine(env: Record<string, string>, logFile: string): ChildProcess {
+  const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const fd = openSync(logFile, 'w');
+  try {
+    return spawn('sh', ['-c', scripts.scheduler], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function waitForEngine(conn: mysql.Connection, engine: ChildProcess): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
@@ -132,10 +147,7 @@ async function main(): Promise<void> {
     console.error('[bench] starting the web-only server (builds first when the build is stale)…');
     server = await startServer(DATABASE_URL, opt.port, { scheduler: false, logFile: serverLog });
     await insertFiringJobs(conn, opt.n);
-    engine = spawnTsx(path.join(ROOT, 'scripts/scheduler.ts'), [], {
-      logFile: engineLog,
-      env: { DATABASE_URL, INSTANCE_NAME: 'bench-engine', SHUTDOWN_GRACE_MS: '5000' },
-    });
+    engine = spawnEngine({ DATABASE_URL, INSTANCE_NAME: 'bench-engine', SHUTDOWN_GRACE_MS: '5000' }, engineLog);
     await waitForEngine(conn, engine);
     await sleep(5000);
 
