@@ -10,7 +10,7 @@ import { consoleLogger, type EngineLogger } from './log';
 import { heartbeat, recoverDeadInstances, recoverOrphans, removeHeartbeat } from './recovery';
 import { Recorder } from './recorder';
 import { RunAborted, noteLastRun, runTask } from './run';
-import { forEachConcurrent, loopBackoffMs, retryDelayMs, settleWithin, waitUntil } from './timing';
+import { forEachConcurrent, loopBackoffMs, retryDelayMs, settleWithin } from './timing';
 
 export interface EngineOptions {
   ctx: SchedulerContext;
@@ -45,9 +45,15 @@ const MAX_LOOKAHEAD_MS = 1000;
 const SINGLE_CLAIM_CONCURRENCY = 4;
 
 interface Running {
-  executionId: number;
-  controller: AbortController;
+  /** Set once the task has started (a fire claimed ahead waits for its instant first). */
+  controller: AbortController | null;
   done: Promise<void>;
+}
+
+/** Fires claimed ahead that start at one instant share a timer (a gate). */
+interface Gate {
+  timer: NodeJS.Timeout | undefined;
+  open: () => void;
 }
 
 /**
@@ -68,6 +74,9 @@ export class Engine {
   private readonly log: EngineLogger;
   private readonly startedAt: Date;
   private readonly running = new Map<number, Running>();
+  private readonly gates = new Set<Gate>();
+  /** Set at shutdown once the grace period is over: claimed runs that have not started never will. */
+  private abandonPending = false;
   private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
   private loopDone: Promise<void> | null = null;
   private stopPromise: Promise<void> | null = null;
@@ -142,7 +151,9 @@ export class Engine {
     await this.beating;
     await settleWithin([...this.running.values()].map((r) => r.done), this.shutdownGraceMs);
     const left = [...this.running.values()];
-    for (const r of left) r.controller.abort(new RunAborted('shutdown', `Interrupted: scheduler ${this.instanceId} shut down before the run finished.`));
+    this.abandonPending = true;
+    for (const gate of [...this.gates]) gate.open();
+    for (const r of left) r.controller?.abort(new RunAborted('shutdown', `Interrupted: scheduler ${this.instanceId} shut down before the run finished.`));
     await settleWithin(left.map((r) => r.done), 2000);
     try {
       await markInterrupted(this.ctx.db, [...this.running.keys()], this.ctx.now(), `Interrupted: scheduler ${this.instanceId} shut down.`);
@@ -249,8 +260,12 @@ export class Engine {
       return { deferred: null };
     }
     for (const { job, reason } of batch.quarantined) this.log.error(`job "${job.id}" could not be scheduled and was paused: ${reason}`);
+    const byInstant = new Map<number, Promise<void>>();
     for (const run of batch.runs) {
-      this.execute(run.job, { id: run.executionId, jobId: run.job.id, scheduledFor: run.scheduledFor, attempt: 1, kind: 'scheduled' });
+      const at = run.scheduledFor.getTime();
+      let ready = byInstant.get(at);
+      if (!ready) byInstant.set(at, (ready = this.gate(at)));
+      this.execute(run.job, { id: run.executionId, jobId: run.job.id, scheduledFor: run.scheduledFor, attempt: 1, kind: 'scheduled' }, ready);
     }
     return batch;
   }
@@ -288,16 +303,53 @@ export class Engine {
   }
 
   /**
-   * Starts a run in the background (a fire claimed ahead at its instant), records its outcome and
-   * queues a retry when the job asks.
+   * Resolves once the clock reaches `at` (at once when it has), or when shutdown gives up on the
+   * runs waiting for it. A timer can fire a millisecond early by the wall clock, so it waits again
+   * (a few times at most: an injected clock may never get there).
    */
-  private execute(job: JobRow, run: QueuedRun): void {
-    const controller = new AbortController();
-    const done = waitUntil(run.scheduledFor.getTime(), () => this.ctx.now().getTime())
-      .then(() => this.runAndRecord(job, run, controller))
-      .catch((err: unknown) => this.log.error(`run of execution ${run.id} failed unexpectedly`, err))
-      .finally(() => this.running.delete(run.id));
-    this.running.set(run.id, { executionId: run.id, controller, done });
+  private gate(at: number): Promise<void> {
+    return new Promise((resolve) => {
+      const gate: Gate = {
+        timer: undefined,
+        open: () => {
+          clearTimeout(gate.timer);
+          this.gates.delete(gate);
+          resolve();
+        },
+      };
+      let waits = 0;
+      const check = () => {
+        const ms = at - this.ctx.now().getTime();
+        if (ms <= 0 || waits++ >= 5) gate.open();
+        else gate.timer = setTimeout(check, ms);
+      };
+      this.gates.add(gate);
+      check();
+    });
+  }
+
+  /**
+   * Starts a run in the background once `ready` resolves (a fire claimed ahead, at its instant),
+   * records its outcome and queues a retry when the job asks.
+   */
+  private execute(job: JobRow, run: QueuedRun, ready: Promise<void> = Promise.resolve()): void {
+    const entry: Running = { controller: null, done: Promise.resolve() };
+    entry.done = this.runWhenReady(job, run, entry, ready);
+    this.running.set(run.id, entry);
+  }
+
+  private async runWhenReady(job: JobRow, run: QueuedRun, entry: Running, ready: Promise<void>): Promise<void> {
+    await ready;
+    // Given up on at shutdown: the run stays listed, so shutdown marks its row interrupted.
+    if (this.abandonPending) return;
+    try {
+      entry.controller = new AbortController();
+      await this.runAndRecord(job, run, entry.controller);
+    } catch (err) {
+      this.log.error(`run of execution ${run.id} failed unexpectedly`, err);
+    } finally {
+      this.running.delete(run.id);
+    }
   }
 
   private async runAndRecord(job: JobRow, run: QueuedRun, controller: AbortController): Promise<void> {

@@ -49,14 +49,3 @@ export async function forEachConcurrent<T>(items: T[], limit: number, fn: (item:
   if (failure) throw (failure as { error: unknown }).error;
 }
 
-/**
- * Resolves once `now()` has reached `at`. A timer can fire a millisecond early by the wall clock,
- * so it waits again (a few times at most: an injected clock may never get there).
- */
-export async function waitUntil(at: number, now: () => number): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    const ms = at - now();
-    if (ms <= 0) return;
-    await new Promise((resolve) => setTimeout(resolve, ms));
-  }
-}
