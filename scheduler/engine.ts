@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { JobRow } from '../db/schema';
@@ -45,7 +46,7 @@ const MAX_LOOKAHEAD_MS = 1000;
 const SINGLE_CLAIM_CONCURRENCY = 4;
 
 interface Running {
-  /** Set once the task has started (a fire claimed ahead waits for its instant first). */
+  /** The run's own controller, for a job with a timeout (others share the engine's shutdown signal). */
   controller: AbortController | null;
   done: Promise<void>;
 }
@@ -75,6 +76,11 @@ export class Engine {
   private readonly startedAt: Date;
   private readonly running = new Map<number, Running>();
   private readonly gates = new Set<Gate>();
+  /**
+   * Aborted at shutdown once the grace period is over: the signal of every run without a timeout
+   * (one AbortController per run costs more than many small tasks do).
+   */
+  private readonly shutdownSignal = new AbortController();
   /** Set at shutdown once the grace period is over: claimed runs that have not started never will. */
   private abandonPending = false;
   private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
@@ -102,6 +108,7 @@ export class Engine {
     this.log = options.logger ?? consoleLogger;
     this.startedAt = this.ctx.now();
     this.recorder = new Recorder(this.ctx.db, this.log);
+    setMaxListeners(0, this.shutdownSignal.signal);
   }
 
   /** Starts the loop; calling it again does nothing. */
@@ -153,7 +160,9 @@ export class Engine {
     const left = [...this.running.values()];
     this.abandonPending = true;
     for (const gate of [...this.gates]) gate.open();
-    for (const r of left) r.controller?.abort(new RunAborted('shutdown', `Interrupted: scheduler ${this.instanceId} shut down before the run finished.`));
+    const reason = new RunAborted('shutdown', `Interrupted: scheduler ${this.instanceId} shut down before the run finished.`);
+    this.shutdownSignal.abort(reason);
+    for (const r of left) r.controller?.abort(reason);
     await settleWithin(left.map((r) => r.done), 2000);
     try {
       await markInterrupted(this.ctx.db, [...this.running.keys()], this.ctx.now(), `Interrupted: scheduler ${this.instanceId} shut down.`);
@@ -343,7 +352,7 @@ export class Engine {
     // Given up on at shutdown: the run stays listed, so shutdown marks its row interrupted.
     if (this.abandonPending) return;
     try {
-      entry.controller = new AbortController();
+      if (job.options.timeoutMs) entry.controller = new AbortController();
       await this.runAndRecord(job, run, entry.controller);
     } catch (err) {
       this.log.error(`run of execution ${run.id} failed unexpectedly`, err);
@@ -352,14 +361,14 @@ export class Engine {
     }
   }
 
-  private async runAndRecord(job: JobRow, run: QueuedRun, controller: AbortController): Promise<void> {
+  private async runAndRecord(job: JobRow, run: QueuedRun, controller: AbortController | null): Promise<void> {
     const timeoutMs = job.options.timeoutMs;
-    const timer = timeoutMs
-      ? setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs)
-      : null;
+    const timer =
+      controller && timeoutMs ? setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs) : null;
+    const signal = controller?.signal ?? this.shutdownSignal.signal;
     const startedAt = this.ctx.now();
     try {
-      const outcome = await runTask(this.ctx.db, job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, controller.signal, this.ctx.now);
+      const outcome = await runTask(this.ctx.db, job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, signal, this.ctx.now);
       if (timer) clearTimeout(timer);
       await this.recorder.record({ jobId: job.id, executionId: run.id, startedAt, outcome });
       const retries = job.options.retries;

@@ -86,6 +86,7 @@ export async function runTask(
   if (!args.success) {
     return finish('failed', new Error(`The stored arguments no longer match task "${job.task}": ${args.error.message}`));
   }
+  let onAbort: (() => void) | undefined;
   try {
     const work = Promise.resolve().then(() =>
       task.run(args.data, {
@@ -98,10 +99,12 @@ export async function runTask(
         db,
       }),
     );
-    // A task that ignores its signal must still end its row when aborted.
+    // A task that ignores its signal must still end its row when aborted. (The signal may be
+    // shared by many runs: the listener is removed when this one ends.)
     const aborted = new Promise<never>((_, reject) => {
-      if (signal.aborted) reject(signal.reason);
-      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      onAbort = () => reject(signal.reason);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
     });
     const result = await Promise.race([work, aborted]);
     return finish('succeeded', null, result);
@@ -109,6 +112,8 @@ export async function runTask(
     const reason = signal.aborted ? signal.reason : undefined;
     if (reason instanceof RunAborted) return finish(reason.cause === 'timeout' ? 'timed_out' : 'interrupted', reason);
     return finish('failed', coerceError(thrown));
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
 }
 
