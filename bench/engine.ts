@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- --n 100,1000,5000 --window 25 --repeat 3 --systems cronboard,floor,bullmq]`
+ * `npm run bench [-- --n 100,1000,5000 --window 25 --repeat 3 --systems cronboard,floor,bullmq --ramp]`
  *
  * N jobs each firing every second, measured one system after another on this machine:
  * Cronboard's engine (MariaDB), croner in memory (the floor) and BullMQ job schedulers (Redis).
- * Prints one table of medians and writes every run to bench/results/<timestamp>.json.
+ * Prints one table of medians and writes every run to bench/results/<timestamp>.json. With
+ * --ramp, then raises N for each system (from --ramp-from, ×1.25) until it falls behind: kept
+ * < 99% or p99 ≥ 1 s; the last N that kept up is its ceiling.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +29,10 @@ const { values: flags } = parseArgs({
     window: { type: 'string', default: '25' },
     repeat: { type: 'string', default: '3' },
     systems: { type: 'string', default: Object.keys(SYSTEMS).join(',') },
+    /** After the table: raise N for each system until it falls behind (kept < 99% or p99 ≥ 1 s). */
+    ramp: { type: 'boolean', default: false },
+    'ramp-from': { type: 'string', default: '5000' },
+    'ramp-to': { type: 'string', default: '40000' },
   },
 });
 
@@ -89,11 +95,31 @@ async function main(): Promise<void> {
     console.log(`N=${n}: p99 Cronboard/floor ${fmt(ratio.p99VsFloor, 2)}×, Cronboard/BullMQ ${fmt(ratio.p99VsBullmq, 2)}×`);
   }
 
+  const ceilings: Array<{ system: string; ceiling: number; steps: Sample[] }> = [];
+  if (flags.ramp) {
+    for (const system of systems) {
+      const steps: Sample[] = [];
+      let ceiling = 0;
+      for (let n = Number(flags['ramp-from']); n <= Number(flags['ramp-to']); n = Math.round((n * 1.25) / 500) * 500) {
+        console.error(`[bench] ramp: ${system} N=${n} (${options.windowS} s window)…`);
+        const sample = await SYSTEMS[system](n, options);
+        steps.push(sample);
+        const keeps = sample.keptPct >= 99 && sample.lateness.p99 < 1000;
+        console.error(`[bench]   kept ${fmt(sample.keptPct, 2)} %, p99 ${fmt(sample.lateness.p99)} ms: ${keeps ? 'keeps up' : 'falls behind'}`);
+        if (!keeps) break;
+        ceiling = n;
+      }
+      ceilings.push({ system, ceiling, steps });
+      console.log(`Ceiling of ${system} (kept ≥ 99% and p99 < 1 s): ${ceiling ? `${ceiling} fires/s` : `below ${flags['ramp-from']}`}`);
+    }
+    console.log(`\n${table(ceilings.flatMap((c) => c.steps))}`);
+  }
+
   const dir = path.join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: os.totalmem() / 2 ** 30, node: process.version, platform: `${os.type()} ${os.release()}` };
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options: { ns, repeat, systems, ...options }, medians, ratios, runs }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options: { ns, repeat, systems, ...options }, medians, ratios, ceilings, runs }, null, 2)}\n`);
   console.log(`\nJSON: ${path.relative(ROOT, file)}`);
 }
 

@@ -59,6 +59,11 @@ async function transactionOnce<T>(db: Db, isolation: IsolationLevel, fn: (conn: 
   }
 }
 
+/** Runs one statement on a connection of the pool, outside any transaction. */
+export async function rawPoolQuery<T = mysql.ResultSetHeader>(db: Db, sql: string, values: unknown[] = []): Promise<T> {
+  return rawQuery<T>(clientOf(db) as RawConnection, sql, values);
+}
+
 /** Runs one statement; returns the rows (SELECT) or the result header (INSERT, UPDATE). */
 export async function rawQuery<T = mysql.ResultSetHeader>(conn: RawConnection, sql: string, values: unknown[] = []): Promise<T> {
   const [result] = await conn.query(sql, values);
