@@ -212,11 +212,13 @@ export class Engine {
       const chunks = Array.from({ length: Math.ceil(ids.length / this.batchSize) }, (_, i) => ids.slice(i * this.batchSize, (i + 1) * this.batchSize));
       const batches = await Promise.all(chunks.map((chunk) => this.claimBatch(chunk, horizon)));
       for (const b of batches) deferred = Math.min(deferred, b.deferred?.getTime() ?? Infinity);
-      if (ids.length < this.batchSize * CLAIM_PARALLEL) break;
+      // Done when the read was not full, or when nothing could be claimed (all locked by peers or
+      // waiting for a slot: reading the same ids again would spin).
+      if (ids.length < this.batchSize * CLAIM_PARALLEL || batches.every((b) => b.claimed === 0)) break;
     }
     // Claiming many fires takes a while: claim further ahead, so that they still start on time.
     const claimMs = performance.now() - claimStarted;
-    this.lookahead = this.lookaheadMs ? Math.min(MAX_LOOKAHEAD_MS, Math.max(this.lookaheadMs, 2 * claimMs, this.lookahead * 0.9)) : 0;
+    this.lookahead = this.lookaheadMs ? Math.min(MAX_LOOKAHEAD_MS, Math.max(this.lookaheadMs, 2 * claimMs, this.lookahead / 2)) : 0;
     const [fire, retry] = await Promise.all([earliestFire(db), earliestQueued(db)]);
     const now = this.ctx.now().getTime();
     // Wake `lookaheadMs` before the next fire. Fires within that window left unclaimed are
@@ -258,7 +260,7 @@ export class Engine {
    * that is down fails the turn (the loop backs off). Any other error rolls the batch back and its
    * jobs are claimed one by one instead, so a job the batch cannot write is isolated.
    */
-  private async claimBatch(jobIds: string[], horizon: Date): Promise<{ deferred: Date | null }> {
+  private async claimBatch(jobIds: string[], horizon: Date): Promise<{ claimed: number; deferred: Date | null }> {
     let batch;
     try {
       batch = await claimDueBatch(this.ctx.db, jobIds, this.ctx.now(), this.instanceId, horizon, (id) => this.recorder.isPending(id));
@@ -266,7 +268,7 @@ export class Engine {
       if (isTransientDbError(err)) throw err;
       this.log.warn(`a batch claim failed (${coerceError(err).message}); claiming those jobs one by one`);
       await this.claimOneByOne(jobIds);
-      return { deferred: null };
+      return { claimed: jobIds.length, deferred: null };
     }
     for (const { job, reason } of batch.quarantined) this.log.error(`job "${job.id}" could not be scheduled and was paused: ${reason}`);
     const byInstant = new Map<number, Promise<void>>();
