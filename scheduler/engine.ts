@@ -83,6 +83,7 @@ export class Engine {
   private readonly shutdownSignal = new AbortController();
   /** Set at shutdown once the grace period is over: claimed runs that have not started never will. */
   private abandonPending = false;
+  private readonly abandoned: number[] = [];
   private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
   private loopDone: Promise<void> | null = null;
   private stopPromise: Promise<void> | null = null;
@@ -170,6 +171,7 @@ export class Engine {
     } catch (err) {
       this.log.warn('could not record the shutdown in the database', err);
     }
+    for (const id of this.abandoned) this.running.delete(id);
     this.state = 'stopped';
     this.recorder.close();
     this.log.info(`scheduler ${this.instanceId} stopped`);
@@ -351,8 +353,11 @@ export class Engine {
 
   private async runWhenReady(job: JobRow, run: QueuedRun, entry: Running, ready: Promise<void>): Promise<void> {
     await ready;
-    // Given up on at shutdown: the run stays listed, so shutdown marks its row interrupted.
-    if (this.abandonPending) return;
+    // Given up on at shutdown: the run stays listed until shutdown has marked its row interrupted.
+    if (this.abandonPending) {
+      this.abandoned.push(run.id);
+      return;
+    }
     try {
       if (job.options.timeoutMs) entry.controller = new AbortController();
       await this.runAndRecord(job, run, entry.controller);

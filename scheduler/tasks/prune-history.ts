@@ -9,7 +9,7 @@ import { defineTask } from '../task';
  */
 export const PRUNE_BATCH = 2000;
 /** After each batch, a pause of this fraction of the batch's time: the engine and the dashboard get the database (and this process) in between. */
-const PAUSE_RATIO = 0.5;
+const PAUSE_RATIO = 0.25;
 
 /**
  * How the old rows are found and deleted, batch by batch:

@@ -449,4 +449,30 @@ describe('engine (one process, real MariaDB)', () => {
     expect((await jobRow('after-stop', other)).state).toBe('active');
     expect(wakeListeners()).toBe(listeners);
   });
+
+  it('starts a fire claimed ahead at its instant, and gives it up as interrupted when shut down before it', async () => {
+    const other = await createTestDatabase('engine_ahead');
+    extraDatabases.push(other);
+    const ahead = new Engine({ ctx: other.ctx, instanceId: 'ahead', pollMs: 100, heartbeatMs: 500, shutdownGraceMs: 100, lookaheadMs: 1000, logger: recordingLogger() });
+    extraEngines.push(ahead);
+    ahead.start();
+
+    // Claimed up to a second ahead, started on time.
+    const soon = await createJob(other.ctx, { id: 'soon', task: 'log.message', args: { message: 'x' }, trigger: { type: 'date', runAt: inSeconds(0.5) } });
+    const [run] = await waitForRows('soon', 1, 'succeeded', undefined, 5000, other);
+    expect(run.scheduled_for.toISOString()).toBe(soon.nextRunAt);
+    expect(run.started_at!.getTime()).toBeGreaterThanOrEqual(run.scheduled_for.getTime());
+
+    // Claimed ahead, then the engine stops (grace 100 ms) before the fire's instant: the task never
+    // starts and the row says so.
+    await createJob(other.ctx, { id: 'later', task: 'log.message', args: { message: 'x' }, trigger: { type: 'date', runAt: inSeconds(0.9) } });
+    const [claimed] = await waitForRows('later', 1, 'running', undefined, 5000, other);
+    expect(claimed.scheduled_for.getTime()).toBeGreaterThan(Date.now() + 200);
+    await ahead.stop();
+    const [later] = await rowsOf('later', other);
+    expect(later.status).toBe('interrupted');
+    expect(later.error).toMatch(/shut down/);
+    expect(later.log).toBeNull();
+    expect(ahead.inFlight).toBe(0);
+  });
 });
