@@ -1,17 +1,16 @@
-import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
 import { dbErrorCode, isTransientDbError } from '../db/client';
 import { claimDueBatch, dueJobIds } from './batch-claim';
-import { claimFire, claimQueued, dueJobs, earliestFire, earliestQueued, markInterrupted, quarantineJob, queueRetry, queuedRuns, type QueuedRun } from './claim';
+import { claimFire, claimQueued, dueJobs, earliestFire, earliestQueued, markInterrupted, quarantineJob, queuedRuns } from './claim';
 import { onJobsChanged, type SchedulerContext } from './context';
 import { consoleLogger, type EngineLogger } from './log';
 import { heartbeat, recoverDeadInstances, recoverOrphans, removeHeartbeat } from './recovery';
-import { Recorder } from './recorder';
-import { RunAborted, noteLastRun, runTask } from './run';
-import { forEachConcurrent, loopBackoffMs, retryDelayMs, settleWithin } from './timing';
+import { noteLastRun, RunAborted } from './run';
+import { Runner } from './runner';
+import { forEachConcurrent, loopBackoffMs } from './timing';
 
 export interface EngineOptions {
   ctx: SchedulerContext;
@@ -45,18 +44,6 @@ const MAX_LOOKAHEAD_MS = 1000;
 /** When a batch cannot be written as a whole, its jobs are claimed one by one, this many at a time. */
 const SINGLE_CLAIM_CONCURRENCY = 4;
 
-interface Running {
-  /** The run's own controller, for a job with a timeout (others share the engine's shutdown signal). */
-  controller: AbortController | null;
-  done: Promise<void>;
-}
-
-/** Fires claimed ahead that start at one instant share a timer (a gate). */
-interface Gate {
-  timer: NodeJS.Timeout | undefined;
-  open: () => void;
-}
-
 /**
  * The scheduler loop. The database is the source of truth; timers only wake the loop. Each turn
  * it claims run-now requests and due fires, starts their tasks without waiting for them, then
@@ -74,16 +61,6 @@ export class Engine {
   private readonly shutdownGraceMs: number;
   private readonly log: EngineLogger;
   private readonly startedAt: Date;
-  private readonly running = new Map<number, Running>();
-  private readonly gates = new Set<Gate>();
-  /**
-   * Aborted at shutdown once the grace period is over: the signal of every run without a timeout
-   * (one AbortController per run costs more than many small tasks do).
-   */
-  private readonly shutdownSignal = new AbortController();
-  /** Set at shutdown once the grace period is over: claimed runs that have not started never will. */
-  private abandonPending = false;
-  private readonly abandoned: number[] = [];
   private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
   private loopDone: Promise<void> | null = null;
   private stopPromise: Promise<void> | null = null;
@@ -93,7 +70,7 @@ export class Engine {
   private beatTimer: NodeJS.Timeout | null = null;
   private beating: Promise<void> | null = null;
   private failures = 0;
-  private readonly recorder: Recorder;
+  private readonly runner: Runner;
 
   constructor(options: EngineOptions) {
     this.ctx = options.ctx;
@@ -108,8 +85,7 @@ export class Engine {
     this.shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
     this.log = options.logger ?? consoleLogger;
     this.startedAt = this.ctx.now();
-    this.recorder = new Recorder(this.ctx.db, this.log);
-    setMaxListeners(0, this.shutdownSignal.signal);
+    this.runner = new Runner(this.ctx, this.log, () => this.wake());
   }
 
   /** Starts the loop; calling it again does nothing. */
@@ -134,7 +110,7 @@ export class Engine {
 
   /** Number of runs in progress in this process. */
   get inFlight(): number {
-    return this.running.size;
+    return this.runner.size;
   }
 
   /**
@@ -157,23 +133,15 @@ export class Engine {
     await this.loopDone;
     if (this.beatTimer) clearInterval(this.beatTimer);
     await this.beating;
-    await settleWithin([...this.running.values()].map((r) => r.done), this.shutdownGraceMs);
-    const left = [...this.running.values()];
-    this.abandonPending = true;
-    for (const gate of [...this.gates]) gate.open();
-    const reason = new RunAborted('shutdown', `Interrupted: scheduler ${this.instanceId} shut down before the run finished.`);
-    this.shutdownSignal.abort(reason);
-    for (const r of left) r.controller?.abort(reason);
-    await settleWithin(left.map((r) => r.done), 2000);
+    const owned = await this.runner.drain(this.shutdownGraceMs, new RunAborted('shutdown', `Interrupted: scheduler ${this.instanceId} shut down before the run finished.`));
     try {
-      await markInterrupted(this.ctx.db, [...this.running.keys()], this.ctx.now(), `Interrupted: scheduler ${this.instanceId} shut down.`);
+      await markInterrupted(this.ctx.db, owned, this.ctx.now(), `Interrupted: scheduler ${this.instanceId} shut down.`);
       await removeHeartbeat(this.ctx.db, this.instanceId);
     } catch (err) {
       this.log.warn('could not record the shutdown in the database', err);
     }
-    for (const id of this.abandoned) this.running.delete(id);
     this.state = 'stopped';
-    this.recorder.close();
+    this.runner.close();
     this.log.info(`scheduler ${this.instanceId} stopped`);
   }
 
@@ -201,7 +169,7 @@ export class Engine {
     for (const q of await queuedRuns(db, this.ctx.now(), this.batchSize)) {
       if (this.state !== 'running') return 0;
       const claimed = await claimQueued(db, q, this.ctx.now(), this.instanceId);
-      if (claimed?.started) this.execute(claimed.job, q);
+      if (claimed?.started) this.runner.start(claimed.job, q);
       else if (claimed) await noteLastRun(db, q.jobId, q.id, claimed.status, this.ctx.now());
     }
     let deferred = Infinity;
@@ -242,7 +210,7 @@ export class Engine {
         await heartbeat(db, { id: this.instanceId, host: hostname(), pid: process.pid, startedAt: this.startedAt });
         const recovered = await recoverDeadInstances(db, now, this.heartbeatMs * 3);
         if (recovered) this.log.warn(`marked ${recovered} execution(s) of dead instances interrupted`);
-        const orphans = await recoverOrphans(db, this.instanceId, [...this.running.keys()], now, this.heartbeatMs);
+        const orphans = await recoverOrphans(db, this.instanceId, this.runner.ids(), now, this.heartbeatMs);
         if (orphans) this.log.warn(`marked ${orphans} execution(s) whose claim was lost in a database error interrupted`);
       } catch (err) {
         // A lock conflict with a claim is retried by the next beat; anything else is worth a warning.
@@ -265,7 +233,7 @@ export class Engine {
   private async claimBatch(jobIds: string[], horizon: Date): Promise<{ claimed: number; deferred: Date | null }> {
     let batch;
     try {
-      batch = await claimDueBatch(this.ctx.db, jobIds, this.ctx.now(), this.instanceId, horizon, (id) => this.recorder.isPending(id));
+      batch = await claimDueBatch(this.ctx.db, jobIds, this.ctx.now(), this.instanceId, horizon, (id) => this.runner.isFinishedHere(id));
     } catch (err) {
       if (isTransientDbError(err)) throw err;
       this.log.warn(`a batch claim failed (${coerceError(err).message}); claiming those jobs one by one`);
@@ -273,13 +241,9 @@ export class Engine {
       return { claimed: jobIds.length, deferred: null };
     }
     for (const { job, reason } of batch.quarantined) this.log.error(`job "${job.id}" could not be scheduled and was paused: ${reason}`);
-    const byInstant = new Map<number, Promise<void>>();
-    for (const run of batch.runs) {
-      const at = run.scheduledFor.getTime();
-      let ready = byInstant.get(at);
-      if (!ready) byInstant.set(at, (ready = this.gate(at)));
-      this.execute(run.job, { id: run.executionId, jobId: run.job.id, scheduledFor: run.scheduledFor, attempt: 1, kind: 'scheduled' }, ready);
-    }
+    this.runner.startAtInstants(
+      batch.runs.map(({ job, executionId, scheduledFor }) => ({ job, run: { id: executionId, jobId: job.id, scheduledFor, attempt: 1, kind: 'scheduled' as const } })),
+    );
     return batch;
   }
 
@@ -292,7 +256,7 @@ export class Engine {
       const claim = await this.claimIsolated(job);
       if (!claim) return;
       if (claim.run) {
-        this.execute(job, { id: claim.run.executionId, jobId: job.id, scheduledFor: claim.run.scheduledFor, attempt: 1, kind: 'scheduled' });
+        this.runner.start(job, { id: claim.run.executionId, jobId: job.id, scheduledFor: claim.run.scheduledFor, attempt: 1, kind: 'scheduled' });
       } else if (claim.last.status === 'missed' || claim.last.status === 'skipped') {
         await noteLastRun(db, job.id, claim.last.executionId, claim.last.status, this.ctx.now());
       }
@@ -312,88 +276,6 @@ export class Engine {
       this.log.error(`job "${job.id}" could not be scheduled and was paused: ${reason}`, err);
       await quarantineJob(this.ctx.db, job, this.ctx.now(), this.instanceId, reason);
       return null;
-    }
-  }
-
-  /**
-   * Resolves once the clock reaches `at` (at once when it has), or when shutdown gives up on the
-   * runs waiting for it. A timer can fire a millisecond early by the wall clock, so it waits again
-   * (a few times at most: an injected clock may never get there).
-   */
-  private gate(at: number): Promise<void> {
-    return new Promise((resolve) => {
-      const gate: Gate = {
-        timer: undefined,
-        open: () => {
-          clearTimeout(gate.timer);
-          this.gates.delete(gate);
-          resolve();
-        },
-      };
-      let waits = 0;
-      const check = () => {
-        const ms = at - this.ctx.now().getTime();
-        if (ms <= 0 || waits++ >= 5) gate.open();
-        else gate.timer = setTimeout(check, ms);
-      };
-      this.gates.add(gate);
-      check();
-    });
-  }
-
-  /**
-   * Starts a run in the background once `ready` resolves (a fire claimed ahead, at its instant),
-   * records its outcome and queues a retry when the job asks.
-   */
-  private execute(job: JobRow, run: QueuedRun, ready: Promise<void> = Promise.resolve()): void {
-    const entry: Running = { controller: null, done: Promise.resolve() };
-    entry.done = this.runWhenReady(job, run, entry, ready);
-    this.running.set(run.id, entry);
-  }
-
-  private async runWhenReady(job: JobRow, run: QueuedRun, entry: Running, ready: Promise<void>): Promise<void> {
-    await ready;
-    // Given up on at shutdown: the run stays listed until shutdown has marked its row interrupted.
-    if (this.abandonPending) {
-      this.abandoned.push(run.id);
-      return;
-    }
-    try {
-      if (job.options.timeoutMs) entry.controller = new AbortController();
-      await this.runAndRecord(job, run, entry.controller);
-    } catch (err) {
-      this.log.error(`run of execution ${run.id} failed unexpectedly`, err);
-    } finally {
-      this.running.delete(run.id);
-    }
-  }
-
-  private async runAndRecord(job: JobRow, run: QueuedRun, controller: AbortController | null): Promise<void> {
-    const timeoutMs = job.options.timeoutMs;
-    const timer =
-      controller && timeoutMs ? setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs) : null;
-    const signal = controller?.signal ?? this.shutdownSignal.signal;
-    const startedAt = this.ctx.now();
-    try {
-      const outcome = await runTask(this.ctx.db, job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, signal, this.ctx.now);
-      if (timer) clearTimeout(timer);
-      await this.recorder.record({ jobId: job.id, executionId: run.id, startedAt, outcome });
-      const retries = job.options.retries;
-      if (retries && run.attempt <= retries.max && (outcome.status === 'failed' || outcome.status === 'timed_out')) {
-        await this.retry(run, retries.backoffMs);
-      }
-    } finally {
-      if (timer) clearTimeout(timer);
-    }
-  }
-
-  /** Queues the next attempt after an exponential backoff with ±20 % jitter. */
-  private async retry(run: QueuedRun, backoffMs: number): Promise<void> {
-    const delay = retryDelayMs(run.attempt, backoffMs);
-    try {
-      if (await queueRetry(this.ctx.db, run, new Date(this.ctx.now().getTime() + delay))) this.wake();
-    } catch (err) {
-      this.log.error(`could not queue attempt ${run.attempt + 1} of execution ${run.id}`, err);
     }
   }
 
