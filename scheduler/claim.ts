@@ -2,21 +2,13 @@ import { and, asc, count, eq, inArray, isNull, lte, min, or, sql } from 'drizzle
 import { dbErrorCode, type Db } from '../db/client';
 import { jobExecutions, jobs, type JobRow } from '../db/schema';
 import type { ExecutionStatus } from '../lib/schemas';
-import { missedText, planFire } from './misfire';
+import { planFire } from './misfire';
 
 /**
- * Claiming fires. A fire belongs to the instance whose transaction both moved the job's
- * next_run_at forward (conditional on the value it read) and inserted the fire's row (unique on
- * job_id, scheduled_for, attempt). Whatever the number of instances, each fire gets one row.
+ * Claiming queued rows (run-now requests, retries, jittered fires) and the one-job cases of the
+ * engine; scheduled fires are claimed in batches by batch-claim.ts. The fire key (job_id,
+ * scheduled_for, attempt) is unique: whatever the number of instances, each fire gets one row.
  */
-
-export interface Claim {
-  job: JobRow;
-  /** The run this instance starts now (none when missed, skipped, or delayed by jitter). */
-  run: { executionId: number; scheduledFor: Date } | null;
-  /** The newest row written and its status. */
-  last: { executionId: number; status: ExecutionStatus };
-}
 
 /** Those of the given jobs that are active with a fire at or before `now`, earliest first. */
 export async function dueJobs(db: Db, now: Date, jobIds: string[]): Promise<JobRow[]> {
@@ -35,72 +27,17 @@ export async function earliestFire(db: Db): Promise<Date | null> {
 }
 
 /**
- * Claims the due fire of `job` (its next_run_at) and writes its rows as planFire says, in one
- * transaction conditional on next_run_at still being what was read. Returns null when another
- * instance (or an edit) got there first.
+ * Moves a job past its due fire without running it: for a fire whose row exists already (an
+ * edit or a clock race), which must never run twice. Conditional on next_run_at still being the
+ * fire; returns false when another instance or an edit moved it first.
  */
-export async function claimFire(db: Db, job: JobRow, now: Date, instance: string): Promise<Claim | null> {
-  const plan = planFire(job, now);
-  const next = plan.next;
-  const advance = { nextRunAt: next, state: next ? ('active' as const) : ('completed' as const) };
-  const stillDue = and(eq(jobs.id, job.id), eq(jobs.state, 'active'), eq(jobs.nextRunAt, plan.dueAt));
-  try {
-    return await db.transaction(async (tx) => {
-      const [moved] = await tx.update(jobs).set(advance).where(stillDue);
-      if (moved.affectedRows !== 1) return null;
-      let last: Claim['last'] | null = null;
-      if (plan.missed.length) {
-        const grace = job.options.misfireGraceMs;
-        const [res] = await tx.insert(jobExecutions).values(
-          plan.missed.map((m) => ({
-            jobId: job.id,
-            scheduledFor: m.at,
-            status: 'missed' as const,
-            finishedAt: now,
-            missedCount: m.count,
-            missedUntil: m.until,
-            instance,
-            error: missedText(m, now, grace, plan.runAt),
-          })),
-        );
-        // insertId is the first row's id; the rows of one INSERT get consecutive ids.
-        last = { executionId: Number(res.insertId) + plan.missed.length - 1, status: 'missed' };
-      }
-      if (!plan.runAt) return { job, run: null, last: last! };
-      const scheduledFor = plan.runAt;
-      const [{ running }] = await tx
-        .select({ running: count() })
-        .from(jobExecutions)
-        .where(and(eq(jobExecutions.jobId, job.id), eq(jobExecutions.status, 'running')));
-      if (running >= job.options.maxInstances) {
-        const [res] = await tx.insert(jobExecutions).values({
-          jobId: job.id,
-          scheduledFor,
-          status: 'skipped',
-          finishedAt: now,
-          instance,
-          error: `Skipped: ${running} run(s) still in progress and max instances is ${job.options.maxInstances}.`,
-        });
-        return { job, run: null, last: { executionId: Number(res.insertId), status: 'skipped' } };
-      }
-      const jitterMs = job.trigger.jitterMs ?? 0;
-      if (jitterMs > 0) {
-        // Jitter: the fire is claimed now and started by whichever engine picks it up after the delay.
-        const runAfter = new Date(scheduledFor.getTime() + Math.floor(Math.random() * jitterMs));
-        const [res] = await tx.insert(jobExecutions).values({ jobId: job.id, scheduledFor, status: 'queued', runAfter });
-        return { job, run: null, last: { executionId: Number(res.insertId), status: 'queued' } };
-      }
-      const [res] = await tx.insert(jobExecutions).values({ jobId: job.id, scheduledFor, status: 'running', startedAt: now, instance });
-      const executionId = Number(res.insertId);
-      return { job, run: { executionId, scheduledFor }, last: { executionId, status: 'running' } };
-    });
-  } catch (err) {
-    if (dbErrorCode(err) !== 'ER_DUP_ENTRY') throw err;
-    // This fire already has its row (only an edit or clock race can do this): never run it
-    // twice, just move the job past it.
-    await db.update(jobs).set(advance).where(stillDue);
-    return null;
-  }
+export async function skipRecordedFire(db: Db, job: JobRow, now: Date): Promise<boolean> {
+  const next = planFire(job, now).next;
+  const [moved] = await db
+    .update(jobs)
+    .set({ nextRunAt: next, state: next ? 'active' : 'completed' })
+    .where(and(eq(jobs.id, job.id), eq(jobs.state, 'active'), eq(jobs.nextRunAt, job.nextRunAt!)));
+  return moved.affectedRows === 1;
 }
 
 /** A queued row: a run-now request or a retry. */

@@ -4,7 +4,7 @@ import type { JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
 import { dbErrorCode, isTransientDbError } from '../db/client';
 import { claimDueBatch, dueJobIds } from './batch-claim';
-import { claimFire, claimQueued, dueJobs, earliestFire, earliestQueued, markInterrupted, quarantineJob, queuedRuns } from './claim';
+import { claimQueued, dueJobs, earliestFire, earliestQueued, markInterrupted, quarantineJob, queuedRuns, skipRecordedFire } from './claim';
 import { onJobsChanged, type SchedulerContext } from './context';
 import { consoleLogger, type EngineLogger } from './log';
 import { heartbeat, recoverDeadInstances, recoverOrphans, removeHeartbeat } from './recovery';
@@ -41,7 +41,7 @@ export interface EngineOptions {
 const CLAIM_PARALLEL = 3;
 /** The lookahead grows to twice what claiming the due fires took, up to this. */
 const MAX_LOOKAHEAD_MS = 1000;
-/** When a batch cannot be written as a whole, its jobs are claimed one by one, this many at a time. */
+/** When a batch cannot be written as a whole, its jobs are claimed one at a time, this many side by side. */
 const SINGLE_CLAIM_CONCURRENCY = 4;
 
 /**
@@ -226,9 +226,9 @@ export class Engine {
   }
 
   /**
-   * Claims a batch of due fires and starts their runs; returns how many jobs it claimed. A database
-   * that is down fails the turn (the loop backs off). Any other error rolls the batch back and its
-   * jobs are claimed one by one instead, so a job the batch cannot write is isolated.
+   * Claims a batch of due fires and starts their runs. A database that is down fails the turn (the
+   * loop backs off). Any other error rolls the batch back; its jobs are then claimed one at a
+   * time, so the one the batch could not write is found and dealt with alone (isolateJob).
    */
   private async claimBatch(jobIds: string[], horizon: Date): Promise<{ claimed: number; deferred: Date | null }> {
     let batch;
@@ -236,9 +236,14 @@ export class Engine {
       batch = await claimDueBatch(this.ctx.db, jobIds, this.ctx.now(), this.instanceId, horizon, (id) => this.runner.isFinishedHere(id));
     } catch (err) {
       if (isTransientDbError(err)) throw err;
-      this.log.warn(`a batch claim failed (${coerceError(err).message}); claiming those jobs one by one`);
-      await this.claimOneByOne(jobIds);
-      return { claimed: jobIds.length, deferred: null };
+      if (jobIds.length === 1) return { claimed: await this.isolateJob(jobIds[0], horizon, err), deferred: null };
+      this.log.warn(`a batch claim failed (${coerceError(err).message}); claiming those jobs one at a time`);
+      const results: Array<{ claimed: number; deferred: Date | null }> = [];
+      await forEachConcurrent(jobIds, SINGLE_CLAIM_CONCURRENCY, async (id) => {
+        if (this.state === 'running') results.push(await this.claimBatch([id], horizon));
+      });
+      const deferred = Math.min(...results.map((r) => r.deferred?.getTime() ?? Infinity));
+      return { claimed: results.reduce((n, r) => n + r.claimed, 0), deferred: Number.isFinite(deferred) ? new Date(deferred) : null };
     }
     for (const { job, reason } of batch.quarantined) this.log.error(`job "${job.id}" could not be scheduled and was paused: ${reason}`);
     this.runner.startAtInstants(
@@ -247,36 +252,23 @@ export class Engine {
     return batch;
   }
 
-  /** The slow path: one claim transaction per due job. */
-  private async claimOneByOne(jobIds: string[]): Promise<void> {
-    const db = this.ctx.db;
-    const due = await dueJobs(db, this.ctx.now(), jobIds);
-    await forEachConcurrent(due, SINGLE_CLAIM_CONCURRENCY, async (job) => {
-      if (this.state !== 'running') return;
-      const claim = await this.claimIsolated(job);
-      if (!claim) return;
-      if (claim.run) {
-        this.runner.start(job, { id: claim.run.executionId, jobId: job.id, scheduledFor: claim.run.scheduledFor, attempt: 1, kind: 'scheduled' });
-      } else if (claim.last.status === 'missed' || claim.last.status === 'skipped') {
-        await noteLastRun(db, job.id, claim.last.executionId, claim.last.status, this.ctx.now());
-      }
-    });
-  }
-
   /**
-   * Claims a due fire. A database that is down fails the whole turn (the loop backs off); any
-   * other error belongs to this job alone: it is paused with a failed row saying why.
+   * A job (due by `horizon`) whose claim fails on its own, for a reason other than the database being down. When
+   * its due fire has a row already (only an edit or a clock race can do this), the job is moved
+   * past it: never run a fire twice. Anything else is about this job: it is paused with a failed
+   * row saying why, so one bad job never stalls the others. Returns 1 when the job was dealt with.
    */
-  private async claimIsolated(job: JobRow) {
-    try {
-      return await claimFire(this.ctx.db, job, this.ctx.now(), this.instanceId);
-    } catch (err) {
-      if (isTransientDbError(err)) throw err;
-      const reason = coerceError(err).message;
-      this.log.error(`job "${job.id}" could not be scheduled and was paused: ${reason}`, err);
-      await quarantineJob(this.ctx.db, job, this.ctx.now(), this.instanceId, reason);
-      return null;
+  private async isolateJob(jobId: string, horizon: Date, err: unknown): Promise<number> {
+    const now = this.ctx.now();
+    const [job] = await dueJobs(this.ctx.db, horizon, [jobId]);
+    if (!job) return 0;
+    if (dbErrorCode(err) === 'ER_DUP_ENTRY') {
+      // A fire claimed ahead is judged as of its own instant, as the batch claim does.
+      return (await skipRecordedFire(this.ctx.db, job, job.nextRunAt! > now ? job.nextRunAt! : now)) ? 1 : 0;
     }
+    const reason = coerceError(err).message;
+    this.log.error(`job "${job.id}" could not be scheduled and was paused: ${reason}`, err);
+    return (await quarantineJob(this.ctx.db, job, now, this.instanceId, reason)) === null ? 0 : 1;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -318,6 +318,33 @@ describe('engine (one process, real MariaDB)', () => {
     logger.lines.splice(logger.lines.indexOf(errors[0]), 1);
   });
 
+  it('moves a job past a fire that already has its row instead of running it twice, and keeps the others claimed', async () => {
+    await createJob(tdb.ctx, { id: 'recorded', task: 'log.message', args: { message: 'x' }, trigger: every1s, paused: true });
+    await createJob(tdb.ctx, { id: 'beside', task: 'log.message', args: { message: 'x' }, trigger: every1s, paused: true });
+    // As after an edit or a clock race: the job's due fire has its row already.
+    const due = new Date(Math.floor(Date.now() / 1000) * 1000 + 1000);
+    await tdb.query(
+      `INSERT INTO job_executions (job_id, scheduled_for, attempt, status, instance) VALUES ('recorded', ?, 1, 'succeeded', 'elsewhere')`,
+      [due],
+    );
+    await tdb.query(`UPDATE jobs SET state = 'active', next_run_at = ? WHERE id IN ('recorded', 'beside')`, [due]);
+    tdb.ctx.notify();
+    // Claimed in one batch, which fails on the duplicate; then one at a time.
+    const [besideRun] = await waitForRows('beside', 1);
+    expect(besideRun.scheduled_for.getTime()).toBe(due.getTime());
+    const runs = await waitForRows('recorded', 2);
+    expect(runs[0]).toMatchObject({ instance: 'elsewhere' });
+    // The next fire on the job's grid (anchored at its creation, so not a whole second).
+    expect(runs[1].scheduled_for.getTime()).toBeGreaterThan(due.getTime());
+    expect(runs[1].scheduled_for.getTime()).toBeLessThanOrEqual(due.getTime() + 1000);
+    expect(runs.filter((r) => r.scheduled_for.getTime() === due.getTime())).toHaveLength(1);
+    const warnings = logger.lines.filter((l) => l.level === 'warn' && /a batch claim failed/.test(l.message));
+    expect(warnings.length).toBeGreaterThan(0);
+    for (const w of warnings) logger.lines.splice(logger.lines.indexOf(w), 1);
+    await pauseJob(tdb.ctx, 'recorded');
+    await pauseJob(tdb.ctx, 'beside');
+  });
+
   it('delays a fire by its jitter through a queued row, then runs it', async () => {
     await createJob(tdb.ctx, {
       id: 'jittery',
