@@ -19,7 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { dropDatabase, prepareDatabase } from '../db/migrate';
-import { DEFAULT_JOB_OPTIONS } from '../lib/types';
+import { insertFiringJobs } from './lib/cronboard';
 import { startServer, timedGet, type BenchServer } from './lib/http';
 import { logPath, ROOT, sleep, sleepUntil, stopChild } from './lib/proc';
 import { describeMachine, fmt, machineLine, markdownTable, writeResult } from './lib/report';
@@ -40,20 +40,6 @@ const { values: flags } = parseArgs({
 });
 const opt = { n: Number(flags.n), windowS: Number(flags.window), rps: Number(flags.rps), old: Number(flags.old), port: Number(flags.port) };
 for (const [k, v] of Object.entries(opt)) if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} takes a positive whole number, got ${v}`);
-
-/** N active `log.message` jobs, every second, anchored on a whole second (as bench/lib/cronboard.ts makes them). */
-async function insertFiringJobs(conn: mysql.Connection, n: number): Promise<void> {
-  const anchor = Math.floor(Date.now() / 1000) * 1000;
-  const trigger = JSON.stringify({ type: 'interval', every: { seconds: 1 }, timezone: 'UTC', anchorAt: new Date(anchor).toISOString() });
-  const options = JSON.stringify(DEFAULT_JOB_OPTIONS);
-  const rows = Array.from({ length: n }, (_, i) => {
-    const id = `bench-${String(i).padStart(6, '0')}`;
-    return [id, id, 'log.message', JSON.stringify({ message: 'bench' }), trigger, 'active', new Date(anchor + 1000), options];
-  });
-  for (let i = 0; i < rows.length; i += 1000) {
-    await conn.query('INSERT INTO jobs (id, name, task, args, `trigger`, state, next_run_at, options) VALUES ?', [rows.slice(i, i + 1000)]);
-  }
-}
 
 /** Start lateness (ms) of the N jobs' fires scheduled in [start, end) that started, and how many were due. */
 async function lateness(conn: mysql.Connection, start: number, end: number, n: number): Promise<{ ms: Lateness; keptPct: number }> {

@@ -7,7 +7,6 @@ import { jobInputSchema, jobPatchSchema, listExecutionsQuerySchema, listJobsQuer
 
 const doc = openApiDocument({ sessionCookie: 'cronboard_session' });
 const API_DIR = path.resolve(import.meta.dirname, '../app/api');
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 /** Every route file under app/api as [OpenAPI path, methods it really handles]. */
 function routeFiles(dir = API_DIR): Array<[string, string[]]> {

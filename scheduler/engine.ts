@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
 import { dbErrorCode, isTransientDbError } from '../db/client';
 import { claimDueBatch, dueJobIds } from './batch-claim';

@@ -7,10 +7,8 @@ import path from 'node:path';
 import { rmSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import mysql from 'mysql2/promise';
-import { drizzle } from 'drizzle-orm/mysql2';
 import { dropDatabase, prepareDatabase } from '../../db/migrate';
-import { jobs } from '../../db/schema';
-import { DEFAULT_JOB_OPTIONS, type StoredTrigger } from '../../lib/types';
+import { DEFAULT_JOB_OPTIONS } from '../../lib/types';
 import { logPath, measureWindow, peakRssMb, ROOT, sleep, spawnNode, stopChild, type RunOptions } from './proc';
 import { makeSample, type Sample } from './stats';
 
@@ -24,7 +22,7 @@ export async function runCronboard(n: number, o: RunOptions): Promise<Sample> {
   const conn = await mysql.createConnection({ uri: url, timezone: 'Z' });
   const log = logPath(`cronboard-${n}`);
   try {
-    await insertJobs(conn, n);
+    await insertFiringJobs(conn, n);
     // As `npm run scheduler` runs it: bundled, plain node.
     const engine = spawnNode([path.join(ROOT, 'scripts/scheduler.mjs')], {
       logFile: log,
@@ -62,26 +60,21 @@ export async function runCronboard(n: number, o: RunOptions): Promise<Sample> {
   }
 }
 
-/** N active `log.message` jobs, every 1 s, anchored on the current whole second, due at the next one. */
-async function insertJobs(conn: mysql.Connection, n: number): Promise<void> {
-  const db = drizzle(conn);
+/**
+ * N active `log.message` jobs (`bench-000000`, …), every 1 s, anchored on the current whole
+ * second, due at the next one. Also used by bench/interference.ts.
+ */
+export async function insertFiringJobs(conn: mysql.Connection, n: number): Promise<void> {
   const anchor = Math.floor(Date.now() / 1000) * 1000;
-  const trigger = { type: 'interval', every: { seconds: 1 }, timezone: 'UTC', anchorAt: new Date(anchor).toISOString() } as StoredTrigger;
+  const trigger = JSON.stringify({ type: 'interval', every: { seconds: 1 }, timezone: 'UTC', anchorAt: new Date(anchor).toISOString() });
+  const options = JSON.stringify(DEFAULT_JOB_OPTIONS);
+  const args = JSON.stringify({ message: 'bench' });
   for (let i = 0; i < n; i += INSERT_CHUNK) {
-    const values = Array.from({ length: Math.min(INSERT_CHUNK, n - i) }, (_, k) => {
+    const rows = Array.from({ length: Math.min(INSERT_CHUNK, n - i) }, (_, k) => {
       const id = `bench-${String(i + k).padStart(6, '0')}`;
-      return {
-        id,
-        name: id,
-        task: 'log.message',
-        args: { message: 'bench' },
-        trigger,
-        state: 'active' as const,
-        nextRunAt: new Date(anchor + 1000),
-        options: DEFAULT_JOB_OPTIONS,
-      };
+      return [id, id, 'log.message', args, trigger, 'active', new Date(anchor + 1000), options];
     });
-    await db.insert(jobs).values(values);
+    await conn.query('INSERT INTO jobs (id, name, task, args, `trigger`, state, next_run_at, options) VALUES ?', [rows]);
   }
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJob, runJobNow } from '../../scheduler/jobs';
-import { createTestDatabase, killAllSchedulers, spawnScheduler, stopProcess, waitFor, type SchedulerProcess, type TestDatabase } from './helpers';
+import { createTestDatabase, killAllSchedulers, spawnScheduler, stopProcess, waitFor, type FireRow as ExecutionRow, type SchedulerProcess, type TestDatabase } from './helpers';
 
 /**
  * Several scheduler processes (scripts/scheduler.ts, as `npm run scheduler` starts it) on one
@@ -13,14 +13,7 @@ const JOBS = 20;
 const FIRES = 11; // fires per job to wait for: ten seconds of a 1 s schedule
 const SHUTDOWN_GRACE_MS = 500;
 
-interface FireRow {
-  job_id: string;
-  scheduled_for: Date;
-  status: string;
-  attempt: number;
-  missed_count: number | null;
-  instance: string | null;
-}
+type FireRow = Pick<ExecutionRow, 'job_id' | 'scheduled_for' | 'status' | 'attempt' | 'missed_count' | 'instance'>;
 
 let tdb: TestDatabase;
 let procs: SchedulerProcess[] = [];

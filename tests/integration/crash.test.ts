@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { createJob } from '../../scheduler/jobs';
-import { createTestDatabase, killAllSchedulers, spawnScheduler, stopProcess, waitFor, type SchedulerProcess, type TestDatabase } from './helpers';
+import { createTestDatabase, killAllSchedulers, spawnScheduler, stopProcess, waitFor, type FireRow, type SchedulerProcess, type TestDatabase } from './helpers';
 
 /**
  * A crash in a cluster: three scheduler processes (scripts/scheduler.ts) share one database, 100
@@ -31,19 +31,6 @@ const SLEEP_MS = 400; // half the jobs take this long, so the victim has runs in
  * a write that loses a deadlock is retried 0.5 s later, and the machine may be loaded.
  */
 const WRITE_SLACK_MS = 1000;
-
-interface FireRow {
-  id: number;
-  job_id: string;
-  scheduled_for: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-  status: string;
-  attempt: number;
-  missed_count: number | null;
-  instance: string | null;
-  error: string | null;
-}
 
 let tdb: TestDatabase;
 let procs: SchedulerProcess[] = [];

@@ -20,6 +20,21 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** Server part of the test databases' URL (override with TEST_DATABASE_SERVER, e.g. mysql://root@db:3306). */
 const SERVER = (process.env.TEST_DATABASE_SERVER ?? 'mysql://root@127.0.0.1:3306').replace(/\/$/, '');
 
+/** A job_executions row as the engine tests read it back (snake_case, as mysql2 returns it). */
+export interface FireRow {
+  id: number;
+  job_id: string;
+  scheduled_for: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  status: string;
+  attempt: number;
+  missed_count: number | null;
+  missed_until: Date | null;
+  instance: string | null;
+  error: string | null;
+}
+
 export interface TestDatabase {
   /** mysql://.../cronboard_test_<label>_<random> */
   url: string;

@@ -7,6 +7,7 @@ import {
   startTcpProxy,
   stopProcess,
   waitFor,
+  type FireRow,
   type SchedulerProcess,
   type TcpProxy,
   type TestDatabase,
@@ -41,20 +42,6 @@ const SHORT_GRACE_MS = 1000;
  * restore comes at most ~5.4 s later (plus slack for a loaded machine).
  */
 const RESUME_WITHIN_MS = 8000;
-
-interface FireRow {
-  id: number;
-  job_id: string;
-  scheduled_for: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-  status: string;
-  attempt: number;
-  missed_count: number | null;
-  missed_until: Date | null;
-  instance: string | null;
-  error: string | null;
-}
 
 let tdb: TestDatabase;
 let proxy: TcpProxy;
