@@ -48,7 +48,7 @@ for (const s of systems) if (!SYSTEMS[s]) throw new Error(`unknown system "${s}"
 const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 
 function table(rows: Sample[]): string {
-  const head = ['system', 'N', 'fires kept %', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'CPU %', 'peak RSS MB'];
+  const head = ['system', 'N', 'fires kept %', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'CPU %', 'DB CPU %', 'peak RSS MB'];
   const body = rows.map((r) => [
     r.system,
     String(r.n),
@@ -58,6 +58,7 @@ function table(rows: Sample[]): string {
     fmt(r.lateness.p99),
     fmt(r.lateness.max),
     fmt(r.cpuPct, 1),
+    fmt(r.serverCpuPct, 1),
     fmt(r.peakRssMb),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
         console.error(`[bench] ${system} N=${n} run ${r}/${repeat} (${options.windowS} s window)…`);
         const sample = await SYSTEMS[system](n, options);
         console.error(
-          `[bench]   kept ${fmt(sample.keptPct, 2)} %, p50/p99 ${fmt(sample.lateness.p50)}/${fmt(sample.lateness.p99)} ms, CPU ${fmt(sample.cpuPct, 1)} %, RSS ${fmt(sample.peakRssMb)} MB`,
+          `[bench]   kept ${fmt(sample.keptPct, 2)} %, p50/p99 ${fmt(sample.lateness.p50)}/${fmt(sample.lateness.p99)} ms, CPU ${fmt(sample.cpuPct, 1)} % (DB ${fmt(sample.serverCpuPct, 1)} %), RSS ${fmt(sample.peakRssMb)} MB`,
         );
         runs.push(sample);
         perSystem.get(system)!.push(sample);

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
-import { isMain, lateRecorder, runReportingChild, type RunOptions } from './proc';
+import { isMain, lateRecorder, runReportingChild, serverPid, type RunOptions } from './proc';
 import type { Sample } from './stats';
 
 const QUEUE = 'bench';
@@ -16,7 +16,7 @@ const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null }
 export async function runBullmq(n: number, o: RunOptions): Promise<Sample> {
   await flushKeys();
   try {
-    return await runReportingChild('bullmq', fileURLToPath(import.meta.url), n, o);
+    return await runReportingChild('bullmq', fileURLToPath(import.meta.url), n, o, serverPid('redis-server'));
   } finally {
     await flushKeys();
   }

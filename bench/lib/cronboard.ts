@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import { dropDatabase, prepareDatabase } from '../../db/migrate';
 import { DEFAULT_JOB_OPTIONS } from '../../lib/types';
-import { logPath, measureWindow, peakRssMb, ROOT, sleep, spawnNode, stopChild, type RunOptions } from './proc';
+import { logPath, measureWindow, peakRssMb, ROOT, serverPid, sleep, spawnNode, stopChild, type RunOptions } from './proc';
 import { makeSample, type Sample } from './stats';
 
 export const BENCH_DATABASE_URL = 'mysql://root@127.0.0.1:3306/cronboard_bench';
@@ -24,7 +24,9 @@ export async function runCronboard(n: number, o: RunOptions): Promise<Sample> {
   try {
     await insertFiringJobs(conn, n);
     // As `npm run scheduler` runs it: bundled, plain node.
-    const engine = spawnNode([path.join(ROOT, 'scripts/scheduler.mjs')], {
+    // BENCH_ENGINE_NODE_ARGS: node flags for the engine (say `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+    const nodeArgs = process.env.BENCH_ENGINE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const engine = spawnNode([...nodeArgs, path.join(ROOT, 'scripts/scheduler.mjs')], {
       logFile: log,
       env: { DATABASE_URL: url, INSTANCE_NAME: 'bench-engine', SHUTDOWN_GRACE_MS: '5000' },
     });
@@ -32,7 +34,7 @@ export async function runCronboard(n: number, o: RunOptions): Promise<Sample> {
     let rss: number;
     try {
       await waitForFirstFire(conn, engine);
-      w = await measureWindow(engine.pid!, o.warmupMs, o.windowS);
+      w = await measureWindow(engine.pid!, o.warmupMs, o.windowS, undefined, serverPid('mariadbd', 'mysqld'));
       await sleep(o.settleMs);
       rss = peakRssMb(engine.pid!);
     } finally {
@@ -51,7 +53,7 @@ export async function runCronboard(n: number, o: RunOptions): Promise<Sample> {
     });
     const lateness = (late as Array<[string | number]>).map((r) => Number(r[0]));
     rmSync(log, { force: true });
-    return makeSample('cronboard', n, o.windowS, lateness, w.cpuPct, rss, extra);
+    return makeSample('cronboard', n, o.windowS, lateness, w.cpuPct, rss, extra, w.serverCpuPct);
   } catch (err) {
     throw new Error(`cronboard N=${n}: ${err instanceof Error ? err.message : err} (engine output: ${log})`);
   } finally {

@@ -1,6 +1,6 @@
 /** Child processes and what /proc says about them: CPU time, peak RSS; plus small timing helpers. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,22 @@ export function cpuSeconds(pid: number): number {
   // The command name (field 2) may hold spaces; fields after its closing ")" start at field 3.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/**
+ * The pid of a local server process by name (`mariadbd`, `redis-server`), or null when there is
+ * none on this machine (a remote server: its CPU is then not measured).
+ */
+export function serverPid(...names: string[]): number | null {
+  for (const dir of readdirSync('/proc')) {
+    if (!/^\d+$/.test(dir)) continue;
+    try {
+      if (names.includes(readFileSync(`/proc/${dir}/comm`, 'utf8').trim())) return Number(dir);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
 }
 
 /** Peak resident set size of a live process in MB (/proc/<pid>/status VmHWM). */
@@ -107,18 +123,21 @@ export async function measureWindow(
   warmupMs: number,
   windowS: number,
   beforeStart?: (w: Window) => void,
-): Promise<Window & { cpuPct: number }> {
+  serverPid?: number | null,
+): Promise<Window & { cpuPct: number; serverCpuPct: number }> {
   await sleep(warmupMs);
   const start = Math.ceil((Date.now() + 200) / 1000) * 1000;
   const w = { start, end: start + windowS * 1000 };
   beforeStart?.(w);
   await sleepUntil(w.start);
   const c0 = cpuSeconds(pid);
+  const s0 = serverPid ? cpuSeconds(serverPid) : NaN;
   const t0 = performance.now();
   await sleepUntil(w.end);
   const c1 = cpuSeconds(pid);
-  const t1 = performance.now();
-  return { ...w, cpuPct: (100 * (c1 - c0)) / ((t1 - t0) / 1000) };
+  const s1 = serverPid ? cpuSeconds(serverPid) : NaN;
+  const seconds = (performance.now() - t0) / 1000;
+  return { ...w, cpuPct: (100 * (c1 - c0)) / seconds, serverCpuPct: (100 * (s1 - s0)) / seconds };
 }
 
 /** True when `moduleUrl` is the script node was started with (a module doubling as a child's entry). */
@@ -129,18 +148,18 @@ export const isMain = (moduleUrl: string) => process.argv[1] === fileURLToPath(m
  * `node --import tsx <script> --child <n>`, waits for "ready", sends it the window, measures its
  * CPU and peak RSS, then asks for the lateness of the fires it saw in the window.
  */
-export async function runReportingChild(system: string, script: string, n: number, o: RunOptions): Promise<Sample> {
+export async function runReportingChild(system: string, script: string, n: number, o: RunOptions, server: number | null = null): Promise<Sample> {
   const log = logPath(`${system}-${n}`);
   const child = spawnTsx(script, ['--child', String(n)], { logFile: log, ipc: true });
   try {
     await nextMessage(child, 'ready', 300_000);
-    const w = await measureWindow(child.pid!, o.warmupMs, o.windowS, (win) => child.send({ type: 'window', ...win }));
+    const w = await measureWindow(child.pid!, o.warmupMs, o.windowS, (win) => child.send({ type: 'window', ...win }), server);
     await sleep(o.settleMs);
     const rss = peakRssMb(child.pid!);
     child.send({ type: 'report' });
     const { lateness } = await nextMessage<{ lateness: number[] }>(child, 'result', 60_000);
     rmSync(log, { force: true });
-    return makeSample(system, n, o.windowS, lateness, w.cpuPct, rss);
+    return makeSample(system, n, o.windowS, lateness, w.cpuPct, rss, undefined, w.serverCpuPct);
   } catch (err) {
     throw new Error(`${system} N=${n}: ${err instanceof Error ? err.message : err} (child output: ${log})`);
   } finally {

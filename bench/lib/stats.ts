@@ -23,6 +23,8 @@ export interface Sample {
   cpuPct: number;
   /** Peak resident set (VmHWM) of the measured process, MB. */
   peakRssMb: number;
+  /** CPU of the local server it stores in (MariaDB, Redis) over the window, in % of one core (NaN: none). */
+  serverCpuPct: number;
   /** System-specific counts kept in the JSON only (e.g. missed/skipped rows). */
   extra?: Record<string, number>;
 }
@@ -54,6 +56,7 @@ export function makeSample(
   cpuPct: number,
   peakRssMb: number,
   extra?: Record<string, number>,
+  serverCpuPct = NaN,
 ): Sample {
   const expected = n * windowS;
   return {
@@ -66,6 +69,7 @@ export function makeSample(
     lateness: summarize(lateness),
     cpuPct,
     peakRssMb,
+    serverCpuPct,
     ...(extra ? { extra } : {}),
   };
 }
@@ -84,5 +88,6 @@ export function medianSample(runs: Sample[]): Sample {
     lateness: { p50: m((s) => s.lateness.p50), p95: m((s) => s.lateness.p95), p99: m((s) => s.lateness.p99), max: m((s) => s.lateness.max) },
     cpuPct: m((s) => s.cpuPct),
     peakRssMb: m((s) => s.peakRssMb),
+    serverCpuPct: m((s) => s.serverCpuPct),
   };
 }
