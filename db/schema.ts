@@ -39,6 +39,11 @@ export const jobs = mysqlTable(
     lastRunAt: instant('last_run_at'),
     lastStatus: mysqlEnum('last_status', EXECUTION_STATUSES),
     lastExecutionId: bigint('last_execution_id', { mode: 'number', unsigned: true }),
+    /**
+     * How many of its executions are `running`: kept in the same transactions that start runs and
+     * finish them, so a claim reads it from the job row it locks instead of counting rows.
+     */
+    runningCount: int('running_count').notNull().default(0),
     createdAt: instant('created_at').notNull().default(now3),
     updatedAt: instant('updated_at').notNull().default(now3),
   },

@@ -23,6 +23,7 @@ function jobRow(overrides: Partial<JobRow>): JobRow {
     lastRunAt: null,
     lastStatus: null,
     lastExecutionId: null,
+    runningCount: 0,
     createdAt: at('2026-05-01T10:00:00.123Z'),
     updatedAt: at('2026-05-01T10:00:00.123Z'),
     ...overrides,

@@ -1,6 +1,6 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { rawQuery, rawTransaction, rowMapper, type RawConnection } from '../db/raw';
+import { groupedCase, rawQuery, rawTransaction, rowMapper, type RawConnection } from '../db/raw';
 import { jobExecutions, jobs, type JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
 import type { JobState } from '../lib/schemas';
@@ -74,7 +74,7 @@ export async function claimDueBatch(
   now: Date,
   instance: string,
   horizon: Date = now,
-  finishedHere: (executionId: number) => boolean = () => false,
+  finishedHere: (jobIds: string[]) => number[] = () => [],
 ): Promise<BatchClaim> {
   // READ COMMITTED: the locking read locks only the rows it returns. It reads the latest
   // committed version of each row, so a fire a peer claimed meanwhile is no longer due.
@@ -97,7 +97,7 @@ export async function claimDueBatch(
         return { job, plan: null, reason: coerceError(err).message };
       }
     });
-    const running = await runningCounts(conn, plans.filter((p) => p.plan?.runAt).map((p) => p.job.id), finishedHere);
+    const running = await runningCounts(conn, plans.filter((p) => p.plan?.runAt).map((p) => p.job), finishedHere);
 
     const rows: NewExecution[] = [];
     const moves: Array<{ id: string; next: Date | null; state: JobState }> = [];
@@ -175,7 +175,7 @@ export async function claimDueBatch(
 
     if (!moves.length) return { claimed: 0, locked: due.length, deferred, runs: [], quarantined };
     const ids = await insertWithIds(conn, rows);
-    await moveJobs(conn, moves);
+    await moveJobs(conn, moves, starting.map((s) => s.job.id));
     await noteLastRunsFromRows(conn, [...noted.values()].map((k) => ids.get(k)!));
     const runs = starting.map((s) => ({ job: s.job, scheduledFor: s.scheduledFor, executionId: ids.get(s.key)! }));
     return { claimed, locked: due.length, deferred, runs, quarantined };
@@ -183,18 +183,18 @@ export async function claimDueBatch(
 }
 
 /**
- * How many runs of each of the given jobs are in progress: their `running` rows, less those this
- * instance knows have finished (their outcome is on its way to the database).
+ * How many runs of each of the given jobs are in progress: the count on its locked row, less the
+ * runs this instance knows have finished (their outcome is on its way to the database). Those are
+ * checked against their rows: one whose outcome has been committed is already off the count. (Its
+ * write cannot commit meanwhile: it also updates the job row, which this transaction holds.)
  */
-async function runningCounts(conn: RawConnection, jobIds: string[], finishedHere: (executionId: number) => boolean): Promise<Map<string, number>> {
+async function runningCounts(conn: RawConnection, starting: JobRow[], finishedHere: (jobIds: string[]) => number[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  if (!jobIds.length) return counts;
-  const rows = await rawQuery<Array<{ id: number; job_id: string }>>(
-    conn,
-    "SELECT id, job_id FROM job_executions WHERE status = 'running' AND job_id IN (?)",
-    [jobIds],
-  );
-  for (const r of rows) if (!finishedHere(Number(r.id))) counts.set(r.job_id, (counts.get(r.job_id) ?? 0) + 1);
+  for (const job of starting) if (job.runningCount > 0) counts.set(job.id, job.runningCount);
+  const pending = counts.size ? finishedHere([...counts.keys()]) : [];
+  if (!pending.length) return counts;
+  const rows = await rawQuery<Array<{ job_id: string }>>(conn, "SELECT job_id FROM job_executions WHERE id IN (?) AND status = 'running'", [pending]);
+  for (const r of rows) counts.set(r.job_id, (counts.get(r.job_id) ?? 1) - 1);
   return counts;
 }
 
@@ -244,30 +244,19 @@ async function insertWithIds(conn: RawConnection, rows: NewExecution[]): Promise
 }
 
 /**
- * Moves claimed jobs to their next fire and state in one UPDATE. Jobs sharing a value are grouped
- * (`CASE WHEN id IN (…) THEN …`: MySQL searches an IN list of constants by bisection), so a batch
- * of jobs firing together costs one comparison per row, not one per job.
+ * Moves claimed jobs to their next fire and state in one UPDATE (values grouped: see groupedCase),
+ * and counts the runs starting now on their jobs.
  */
-async function moveJobs(conn: RawConnection, moves: Array<{ id: string; next: Date | null; state: JobState }>): Promise<void> {
+async function moveJobs(conn: RawConnection, moves: Array<{ id: string; next: Date | null; state: JobState }>, started: string[]): Promise<void> {
   const next = groupedCase(moves, (m) => (m.next ? m.next.getTime() : null), (m) => m.next);
   const state = groupedCase(moves, (m) => m.state, (m) => m.state);
-  await rawQuery(conn, `UPDATE jobs SET next_run_at = ${next.sql}, state = ${state.sql} WHERE id IN (?)`, [
+  const count = started.length ? ', running_count = running_count + (id IN (?))' : '';
+  await rawQuery(conn, `UPDATE jobs SET next_run_at = ${next.sql}, state = ${state.sql}${count} WHERE id IN (?)`, [
     ...next.values,
     ...state.values,
+    ...(started.length ? [started] : []),
     moves.map((m) => m.id),
   ]);
-}
-
-function groupedCase<T extends { id: string }>(items: T[], key: (t: T) => unknown, value: (t: T) => unknown): { sql: string; values: unknown[] } {
-  const groups = new Map<unknown, { value: unknown; ids: string[] }>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.ids.push(item.id);
-    else groups.set(k, { value: value(item), ids: [item.id] });
-  }
-  const values = [...groups.values()].flatMap((g) => [g.ids, g.value]);
-  return { sql: `CASE ${'WHEN id IN (?) THEN ? '.repeat(groups.size)}END`, values };
 }
 
 /**

@@ -1,8 +1,9 @@
-import { and, asc, count, eq, inArray, isNull, lte, min, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, min, or, sql } from 'drizzle-orm';
 import { dbErrorCode, type Db } from '../db/client';
 import { jobExecutions, jobs, type JobRow } from '../db/schema';
 import type { ExecutionStatus } from '../lib/schemas';
 import { planFire } from './misfire';
+import { interruptRuns } from './slots';
 
 /**
  * Claiming queued rows (run-now requests, retries, jittered fires) and the one-job cases of the
@@ -110,14 +111,8 @@ export async function claimQueued(
     let skip: string | null = null;
     if (run.kind === 'scheduled') {
       if (job.state === 'paused') skip = 'Skipped: the job was paused before this queued fire started.';
-      else {
-        const [{ running }] = await tx
-          .select({ running: count() })
-          .from(jobExecutions)
-          .where(and(eq(jobExecutions.jobId, job.id), eq(jobExecutions.status, 'running')));
-        if (running >= job.options.maxInstances) {
-          skip = `Skipped: ${running} run(s) still in progress and max instances is ${job.options.maxInstances}.`;
-        }
+      else if (job.runningCount >= job.options.maxInstances) {
+        skip = `Skipped: ${job.runningCount} run(s) still in progress and max instances is ${job.options.maxInstances}.`;
       }
     }
     const [res] = await tx
@@ -125,6 +120,7 @@ export async function claimQueued(
       .set(skip ? { status: 'skipped', finishedAt: now, instance, error: skip } : { status: 'running', startedAt: now, instance })
       .where(mine);
     if (res.affectedRows !== 1) return null;
+    if (!skip) await tx.update(jobs).set({ runningCount: sql`${jobs.runningCount} + 1` }).where(eq(jobs.id, job.id));
     return { job, started: !skip, status: skip ? 'skipped' : 'running' };
   });
 }
@@ -156,16 +152,7 @@ export async function quarantineJob(db: Db, job: JobRow, now: Date, instance: st
   });
 }
 
-/** Marks rows as finished in one statement (used for shutdown and recovery). */
+/** Marks this instance's runs that did not finish by shutdown interrupted (those still `running`). */
 export async function markInterrupted(db: Db, ids: number[], now: Date, reason: string): Promise<void> {
-  if (!ids.length) return;
-  await db
-    .update(jobExecutions)
-    .set({
-      status: 'interrupted',
-      finishedAt: now,
-      error: reason,
-      durationMs: sql`GREATEST(0, TIMESTAMPDIFF(MICROSECOND, ${jobExecutions.startedAt}, ${now}) DIV 1000)`,
-    })
-    .where(and(inArray(jobExecutions.id, ids), eq(jobExecutions.status, 'running')));
+  await interruptRuns(db, ids, now, reason, true);
 }

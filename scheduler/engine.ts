@@ -232,7 +232,7 @@ export class Engine {
   private async claimBatch(jobIds: string[], horizon: Date): Promise<{ claimed: number; deferred: Date | null }> {
     let batch;
     try {
-      batch = await claimDueBatch(this.ctx.db, jobIds, this.ctx.now(), this.instanceId, horizon, (id) => this.runner.isFinishedHere(id));
+      batch = await claimDueBatch(this.ctx.db, jobIds, this.ctx.now(), this.instanceId, horizon, (ids) => this.runner.finishedHere(ids));
     } catch (err) {
       if (isTransientDbError(err)) throw err;
       if (jobIds.length === 1) return { claimed: await this.isolateJob(jobIds[0], horizon, err), deferred: null };

@@ -1,9 +1,9 @@
 import { isTransientDbError, type Db } from '../db/client';
 import { rawQuery, rawTransaction } from '../db/raw';
 import { coerceError } from '../lib/errors';
-import { noteLastRunsFromRows } from './batch-claim';
 import type { EngineLogger } from './log';
 import type { Outcome } from './run';
+import { countByJob, lockRunning } from './slots';
 
 /**
  * Records run outcomes in batches. Outcomes that finish while a write is in flight wait for the
@@ -34,8 +34,8 @@ const MAX_NON_TRANSIENT_ATTEMPTS = 3;
 
 export class Recorder {
   private queue: Entry[] = [];
-  /** Executions whose outcome is known here but not yet written. */
-  private readonly pending = new Set<number>();
+  /** Executions whose outcome is known here but not yet written, by job. */
+  private readonly pending = new Map<string, Set<number>>();
   private inFlight = 0;
   private scheduled = false;
   private closed = false;
@@ -47,7 +47,9 @@ export class Recorder {
 
   /** Queues an outcome; resolves once it is written (or given up on: never rejects). */
   record(run: FinishedRun): Promise<void> {
-    this.pending.add(run.executionId);
+    let ofJob = this.pending.get(run.jobId);
+    if (!ofJob) this.pending.set(run.jobId, (ofJob = new Set()));
+    ofJob.add(run.executionId);
     return new Promise<void>((resolve) => {
       this.queue.push({ run, resolve });
       if (!this.scheduled) {
@@ -58,12 +60,16 @@ export class Recorder {
           this.pump();
         });
       }
-    }).finally(() => this.pending.delete(run.executionId));
+    }).finally(() => {
+      ofJob.delete(run.executionId);
+      if (!ofJob.size) this.pending.delete(run.jobId);
+    });
   }
 
-  /** True while the outcome of `executionId` is waiting to be written (the run is over). */
-  isPending(executionId: number): boolean {
-    return this.pending.has(executionId);
+  /** The executions of these jobs whose run is over and whose outcome is waiting to be written. */
+  pendingOf(jobIds: string[]): number[] {
+    if (!this.pending.size) return [];
+    return jobIds.flatMap((id) => [...(this.pending.get(id) ?? [])]);
   }
 
   /** From now on a write that fails is given up on instead of retried (the engine has stopped). */
@@ -124,22 +130,44 @@ function outcomeSql(count: number): string {
      SET ${OUTCOME_COLUMNS.map((c) => `e.${c} = v.${c}`).join(', ')}`;
 }
 
+/** The jobs' columns written with each batch: runs off the count, and the newest outcome noted. */
+const JOB_COLUMNS = ['id', 'released', 'execution_id', 'status', 'at'];
+const FIRST_JOB = `SELECT ${JOB_COLUMNS.map((c) => `? AS ${c}`).join(', ')}`;
+const NEXT_JOB = ` UNION ALL SELECT ${JOB_COLUMNS.map(() => '?').join(', ')}`;
+/** Each job's newest outcome becomes its "last run" unless a newer execution is noted there already. */
+const NEWER = 'v.execution_id >= COALESCE(j.last_execution_id, 0)';
+
 /**
- * Writes outcomes and the jobs' last-run columns in one transaction: one UPDATE of the rows by
- * primary key, then each job's newest outcome is noted. A row that is gone (its job was deleted)
- * is simply not updated.
+ * The UPDATE of `count` jobs, joined on the primary key like outcomeSql. Each condition stays true
+ * once last_execution_id is set to the row's id, so it holds whatever order the assignments run in.
+ */
+function jobsSql(count: number): string {
+  return `UPDATE jobs j JOIN (${FIRST_JOB}${NEXT_JOB.repeat(count - 1)}) v ON j.id = v.id
+     SET j.running_count = GREATEST(j.running_count - v.released, 0),
+         j.last_status = IF(${NEWER}, v.status, j.last_status),
+         j.last_run_at = IF(${NEWER}, v.at, j.last_run_at),
+         j.last_execution_id = IF(${NEWER}, v.execution_id, j.last_execution_id)`;
+}
+
+/**
+ * Writes outcomes in one transaction: locks the rows still `running` (the runs whose slot this
+ * frees: one interrupted meanwhile by recovery has been taken off its job's count already), one
+ * UPDATE of the rows by primary key, then one UPDATE of their jobs (counts and last runs). A row
+ * that is gone (its job was deleted) is simply not updated.
  */
 export async function writeOutcomes(db: Db, runs: FinishedRun[]): Promise<void> {
   if (!runs.length) return;
-  const newest = new Map<string, number>();
-  for (const r of runs) newest.set(r.jobId, Math.max(newest.get(r.jobId) ?? 0, r.executionId));
+  const newest = new Map<string, FinishedRun>();
+  for (const r of runs) if ((newest.get(r.jobId)?.executionId ?? 0) < r.executionId) newest.set(r.jobId, r);
   const values = runs.flatMap((r) => {
     const o = r.outcome;
     return [r.executionId, o.status, r.startedAt, o.finishedAt, o.durationMs, o.error, o.stack, o.log || null, o.result];
   });
   // READ COMMITTED: the join reads take no gap locks, so a record never blocks a claim's inserts.
   await rawTransaction(db, 'READ COMMITTED', async (conn) => {
+    const released = countByJob(await lockRunning(conn, runs.map((r) => r.executionId)));
     await rawQuery(conn, outcomeSql(runs.length), values);
-    await noteLastRunsFromRows(conn, [...newest.values()]);
+    const jobValues = [...newest.values()].flatMap((r) => [r.jobId, released.get(r.jobId) ?? 0, r.executionId, r.outcome.status, r.outcome.finishedAt]);
+    await rawQuery(conn, jobsSql(newest.size), jobValues);
   });
 }

@@ -1,6 +1,7 @@
-import { and, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { jobExecutions, schedulerInstances } from '../db/schema';
+import { interruptRuns } from './slots';
 
 /** Heartbeats: each engine keeps its row fresh; survivors recover a dead one's running rows. */
 
@@ -29,12 +30,7 @@ export async function recoverDeadInstances(db: Db, now: Date, staleMs: number): 
   const dbCutoff = sql`CURRENT_TIMESTAMP(3) - INTERVAL ${staleMs * 1000} MICROSECOND`;
   const alive = db.select({ id: schedulerInstances.id }).from(schedulerInstances).where(gte(schedulerInstances.lastSeenAt, dbCutoff));
   const ids = await candidates(db, and(eq(jobExecutions.status, 'running'), lt(jobExecutions.startedAt, cutoff), notInArray(jobExecutions.instance, alive))!);
-  const changed = await interruptRows(
-    db,
-    ids,
-    now,
-    sql`CONCAT('Interrupted: instance ', COALESCE(${jobExecutions.instance}, '?'), ' stopped before the run finished (no heartbeat).')`,
-  );
+  const changed = await interruptRuns(db, ids, now, 'Interrupted: instance {instance} stopped before the run finished (no heartbeat).');
   // Forget instances that have been dead for a day.
   await db.delete(schedulerInstances).where(lt(schedulerInstances.lastSeenAt, new Date(now.getTime() - 24 * 3_600_000)));
   return changed;
@@ -53,7 +49,7 @@ export async function recoverOrphans(db: Db, instance: string, owned: number[], 
   ];
   if (owned.length) conditions.push(notInArray(jobExecutions.id, owned));
   const ids = await candidates(db, and(...conditions)!);
-  return interruptRows(db, ids, now, 'Interrupted: the claim of this run was committed while the database connection failed, so the run never started.');
+  return interruptRuns(db, ids, now, 'Interrupted: the claim of this run was committed while the database connection failed, so the run never started.');
 }
 
 /**
@@ -63,14 +59,4 @@ export async function recoverOrphans(db: Db, instance: string, owned: number[], 
 async function candidates(db: Db, where: SQL): Promise<number[]> {
   const rows = await db.select({ id: jobExecutions.id }).from(jobExecutions).where(where).limit(1000);
   return rows.map((r) => r.id);
-}
-
-/** Interrupts the given rows by primary key, only those still `running`. */
-async function interruptRows(db: Db, ids: number[], now: Date, error: string | SQL): Promise<number> {
-  if (!ids.length) return 0;
-  const [res] = await db
-    .update(jobExecutions)
-    .set({ status: 'interrupted', finishedAt: now, error })
-    .where(and(inArray(jobExecutions.id, ids), eq(jobExecutions.status, 'running')));
-  return res.affectedRows;
 }

@@ -117,25 +117,6 @@ export async function runTask(
   }
 }
 
-/** Writes an outcome to its row and to the job's "last run" columns, together (one transaction). */
-export async function recordOutcome(db: Db, jobId: string, executionId: number, outcome: Outcome): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx
-      .update(jobExecutions)
-      .set({
-        status: outcome.status,
-        finishedAt: outcome.finishedAt,
-        durationMs: outcome.durationMs,
-        error: outcome.error,
-        stack: outcome.stack,
-        log: outcome.log || null,
-        result: outcome.result,
-      })
-      .where(eq(jobExecutions.id, executionId));
-    await noteLastRun(tx as unknown as Db, jobId, executionId, outcome.status, outcome.finishedAt);
-  });
-}
-
 /** Updates the job's last-run columns unless a newer execution is recorded there already. */
 export async function noteLastRun(db: Db, jobId: string, executionId: number, status: ExecutionStatus, at: Date): Promise<void> {
   await db

@@ -58,9 +58,9 @@ export class Runner {
     return [...this.running.keys()];
   }
 
-  /** True when the run is over here and its outcome is on its way to the database. */
-  isFinishedHere(executionId: number): boolean {
-    return this.recorder.isPending(executionId);
+  /** The runs of these jobs that are over here, their outcome on its way to the database. */
+  finishedHere(jobIds: string[]): number[] {
+    return this.recorder.pendingOf(jobIds);
   }
 
   /** Starts runs claimed in one batch, each at its scheduled instant (one timer per instant). */

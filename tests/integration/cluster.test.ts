@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJob, runJobNow } from '../../scheduler/jobs';
-import { createTestDatabase, killAllSchedulers, spawnScheduler, stopProcess, waitFor, type FireRow as ExecutionRow, type SchedulerProcess, type TestDatabase } from './helpers';
+import { createTestDatabase, killAllSchedulers, spawnScheduler, stopProcess, waitFor, type FireRow as ExecutionRow, type SchedulerProcess, type TestDatabase, wrongRunningCounts } from './helpers';
 
 /**
  * Several scheduler processes (scripts/scheduler.ts, as `npm run scheduler` starts it) on one
@@ -133,6 +133,7 @@ describe('a cluster of scheduler processes on one database', () => {
     expect(long.finished_at).not.toBeNull();
     expect(INSTANCES).toContain(long.instance);
     expect(await tdb.query(`SELECT id, job_id, status FROM job_executions WHERE status IN ('running', 'queued')`)).toEqual([]);
+    expect(await wrongRunningCounts(tdb)).toEqual([]);
     expect(await tdb.query('SELECT id FROM scheduler_instances')).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { createJob } from '../../scheduler/jobs';
-import { createTestDatabase, killAllSchedulers, spawnScheduler, stopProcess, waitFor, type FireRow, type SchedulerProcess, type TestDatabase } from './helpers';
+import { createTestDatabase, killAllSchedulers, spawnScheduler, stopProcess, waitFor, type FireRow, type SchedulerProcess, type TestDatabase, wrongRunningCounts } from './helpers';
 
 /**
  * A crash in a cluster: three scheduler processes (scripts/scheduler.ts) share one database, 100
@@ -209,6 +209,7 @@ describe('a scheduler process killed with SIGKILL in a cluster of three', () => 
 
     // Nothing left running; the survivors removed their heartbeats, the victim's stale one stays.
     expect(await tdb.query(`SELECT id, job_id, status, instance FROM job_executions WHERE status IN ('running', 'queued')`)).toEqual([]);
+    expect(await wrongRunningCounts(tdb)).toEqual([]);
     expect((await tdb.query<{ id: string }>('SELECT id FROM scheduler_instances')).map((r) => r.id)).toEqual([VICTIM]);
     for (const p of survivors) {
       expect(p.output(), p.name).toMatch(/SIGTERM received[\s\S]*scheduler \S+ stopped/);

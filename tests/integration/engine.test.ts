@@ -3,7 +3,7 @@ import { Engine } from '../../scheduler/engine';
 import { getExecution, listExecutions } from '../../scheduler/executions';
 import { createJob, deleteJob, getJob, pauseJob, resumeJob, runJobNow, updateJob } from '../../scheduler/jobs';
 import { NotFoundError } from '../../lib/errors';
-import { activeTimers, closedPort, createTestDatabase, recordingLogger, waitFor, type TestDatabase } from './helpers';
+import { activeTimers, closedPort, createTestDatabase, recordingLogger, waitFor, type TestDatabase, wrongRunningCounts } from './helpers';
 
 /**
  * One engine, in this process, on a fresh database: what it records for each kind of fire, and
@@ -464,6 +464,7 @@ describe('engine (one process, real MariaDB)', () => {
     expect(long.duration_ms).toBeGreaterThanOrEqual(250);
     expect((await rowsOf('quick', other)).map((r) => r.status)).toEqual(['succeeded']);
     expect(await other.query(`SELECT id FROM job_executions WHERE status IN ('running', 'queued')`)).toEqual([]);
+    expect(await wrongRunningCounts(other)).toEqual([]);
     expect(await other.query('SELECT id FROM scheduler_instances')).toEqual([]);
     expect(stopper.inFlight).toBe(0);
     expect(wakeListeners()).toBe(listeners);

@@ -377,3 +377,15 @@ export async function startTcpProxy(target: string = SERVER): Promise<TcpProxy> 
     },
   };
 }
+
+/**
+ * The jobs whose count of runs in progress (jobs.running_count) differs from their `running`
+ * rows, with both numbers: [] when every count is right.
+ */
+export async function wrongRunningCounts(q: Pick<TestDatabase, 'query'>): Promise<Array<{ id: string; running_count: number; running_rows: number }>> {
+  return q.query(
+    `SELECT j.id, j.running_count, COUNT(e.id) AS running_rows FROM jobs j
+       LEFT JOIN job_executions e ON e.job_id = j.id AND e.status = 'running'
+      GROUP BY j.id, j.running_count HAVING j.running_count <> COUNT(e.id)`,
+  );
+}

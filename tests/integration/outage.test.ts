@@ -10,8 +10,7 @@ import {
   type FireRow,
   type SchedulerProcess,
   type TcpProxy,
-  type TestDatabase,
-} from './helpers';
+  type TestDatabase, wrongRunningCounts } from './helpers';
 
 /**
  * A database outage under load: one scheduler process (scripts/scheduler.ts) reaches MariaDB
@@ -214,6 +213,7 @@ describe('a database outage under load', () => {
     );
     expect(Number(keys), 'no (job_id, scheduled_for, attempt) twice').toBe(Number(total));
     expect(await tdb.query(`SELECT id, job_id, status FROM job_executions WHERE status IN ('running', 'queued')`)).toEqual([]);
+    expect(await wrongRunningCounts(tdb)).toEqual([]);
 
     const nextRun = new Map(
       (await tdb.query<{ id: string; next_run_at: Date }>(`SELECT id, next_run_at FROM jobs WHERE id REGEXP '^[slr][0-9]'`)).map((j) => [j.id, j.next_run_at.getTime()]),
