@@ -1,7 +1,7 @@
 /**
- * `npm run bench:dashboard [-- --jobs 100000 --executions 1000000 --requests 200 --port 3210]`
+ * `npm run bench:dashboard [-- --jobs 100000 --executions 1000000 --requests 200 --port 3210 --database cronboard_bench_dash]`
  *
- * The dashboard at scale: seeds a fresh database (cronboard_bench_dash) with realistic jobs and
+ * The dashboard at scale: seeds a fresh database (`--database`, default cronboard_bench_dash) with realistic jobs and
  * executions, starts the production server on it (scripts/start.ts: migrate, build when stale,
  * `next start`; SCHEDULER_ENABLED=false so only the dashboard works), and times GETs through real
  * HTTP, one at a time after a warm-up: the jobs list (first page, searches, the lastStatus filter,
@@ -20,7 +20,6 @@ import { describeMachine, fmt, machineLine, markdownTable, writeResult } from '.
 import { seedDashboard, type SeedResult } from './lib/seed';
 import { summarize, type Lateness } from './lib/stats';
 
-const DATABASE_URL = 'mysql://root@127.0.0.1:3306/cronboard_bench_dash';
 const API_TARGET_MS = 20;
 const PAGE_TARGET_MS = 100;
 const RETENTION_TARGET = 30_000;
@@ -33,8 +32,11 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '20' },
     port: { type: 'string', default: '3210' },
     keep: { type: 'boolean', default: false },
+    database: { type: 'string', default: 'cronboard_bench_dash' },
   },
 });
+if (!/^[A-Za-z0-9_]+$/.test(flags.database)) throw new Error(`--database takes a database name (letters, digits, _), got ${flags.database}`);
+const DATABASE_URL = `mysql://root@127.0.0.1:3306/${flags.database}`;
 const opt = {
   jobs: Number(flags.jobs),
   executions: Number(flags.executions),
@@ -77,7 +79,18 @@ async function deepCursors(count: number): Promise<string[]> {
   }
 }
 
-function measures(seed: SeedResult, cursors: string[]): Measure[] {
+/** For each search word, the cursor to page 2 of its search (read through the API). */
+async function searchCursors(base: string, headers: Record<string, string>, words: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const w of words) {
+    const res = await fetch(`${base}/api/jobs?q=${encodeURIComponent(w)}`, { headers });
+    const page = (await res.json()) as { nextCursor: string | null };
+    if (page.nextCursor) out.push(`/api/jobs?q=${encodeURIComponent(w)}&cursor=${page.nextCursor}`);
+  }
+  return out;
+}
+
+function measures(seed: SeedResult, cursors: string[], searchPages: string[]): Measure[] {
   const words = seed.words;
   const pairs = words.slice(0, 30).map((w, i) => `${w} ${words[30 + (i % (words.length - 30))]}`);
   const historyIds = [...seed.busyJobIds.slice(0, 50), ...seed.jobIds.filter((_, i) => i % 997 === 500).slice(0, 50)];
@@ -85,6 +98,8 @@ function measures(seed: SeedResult, cursors: string[]): Measure[] {
   return [
     { name: 'jobs list, page 1 by next run', path: '/api/jobs?sort=nextRunAt', kind: 'api', next: () => '/api/jobs?sort=nextRunAt' },
     { name: 'jobs list, search one word (3–5 % of jobs)', path: '/api/jobs?q=<word>', kind: 'api', next: (i) => `/api/jobs?q=${encodeURIComponent(at(words, i))}` },
+    { name: 'jobs list, search one word, by last run (newest first)', path: '/api/jobs?q=<word>&sort=-lastRunAt', kind: 'api', next: (i) => `/api/jobs?q=${encodeURIComponent(at(words, i))}&sort=-lastRunAt` },
+    { name: 'jobs list, search one word, page 2 by cursor', path: '/api/jobs?q=<word>&cursor=…', kind: 'api', next: (i) => at(searchPages, i) },
     { name: 'jobs list, search two words', path: '/api/jobs?q=<word word>', kind: 'api', next: (i) => `/api/jobs?q=${encodeURIComponent(at(pairs, i))}` },
     { name: 'jobs list, lastStatus=failed', path: '/api/jobs?lastStatus=failed', kind: 'api', next: () => '/api/jobs?lastStatus=failed' },
     { name: 'jobs list, deep page by cursor (rows 20k–80k)', path: '/api/jobs?cursor=…', kind: 'api', next: (i) => `/api/jobs?cursor=${at(cursors, i)}` },
@@ -122,7 +137,7 @@ async function measureRetention(): Promise<{ deleted: number; seconds: number; r
 
 async function main(): Promise<void> {
   const machine = await describeMachine('mysql://root@127.0.0.1:3306/');
-  console.error(`[bench] seeding ${fmt(opt.jobs)} jobs and ${fmt(opt.executions)} executions into cronboard_bench_dash…`);
+  console.error(`[bench] seeding ${fmt(opt.jobs)} jobs and ${fmt(opt.executions)} executions into ${flags.database}…`);
   await dropDatabase(DATABASE_URL);
   await prepareDatabase(DATABASE_URL);
   const seed = await seedDashboard(DATABASE_URL, { jobs: opt.jobs, executions: opt.executions, log: (l) => console.error(`[bench] ${l}`) });
@@ -133,7 +148,8 @@ async function main(): Promise<void> {
   const server = await startServer(DATABASE_URL, opt.port, { scheduler: false, logFile: log });
   const rows: Row[] = [];
   try {
-    for (const m of measures(seed, cursors)) {
+    const searchPages = await searchCursors(server.base, server.api, seed.words);
+    for (const m of measures(seed, cursors, searchPages)) {
       const headers = m.kind === 'page' ? server.page : server.api;
       const count = m.count ?? opt.requests;
       console.error(`[bench] ${m.name}: ${count} requests after ${opt.warmup} warm-up…`);

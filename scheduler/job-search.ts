@@ -3,16 +3,20 @@ import { jobs } from '../db/schema';
 
 /**
  * The jobs list's search (`q`), made to stay fast at 100,000 jobs: an infix LIKE would read every
- * row, so words are looked up in the FULLTEXT index jobs_search_ft (name, id) of migration 0004.
+ * row, so rare words are looked up in the FULLTEXT index jobs_search_ft (name, id) of migration
+ * 0004, and common words are checked row by row while the list walks its sort index (see
+ * list-jobs.ts, which picks the way). Both ways apply the same condition, so the set and order
+ * of the results never depend on which way was taken.
  *
  * What matches: the search is split into words (letters, digits and `_`; anything else separates
  * them, as in InnoDB's full-text parser). A job matches when every word begins a word of its name,
  * or every word begins a word of its id ("back" finds "Nightly backup", "inv acme" finds "Sync
  * invoices acme", "nightly-07" finds the id "nightly-07-eu"; "voice" does not find "invoices").
- * Case is ignored, and accents too in words of 3+ characters. The index holds words of 3+
+ * Case is ignored, and accents too in words of 3+ characters. Words of names and ids longer than
+ * 84 characters are not found (InnoDB does not index them). The index holds words of 3+
  * characters that are not InnoDB stop words ("for", "the", ...), so at least one such word is
  * needed: a search without one matches the names and ids that start with it, as typed (index
- * ranges). The index finds the candidates; each is then checked field by field.
+ * ranges).
  */
 
 /** InnoDB's default full-text stop words (INFORMATION_SCHEMA.INNODB_FT_DEFAULT_STOPWORD): never indexed. */
@@ -29,30 +33,88 @@ export interface JobSearchPlan {
   indexed: string[];
   /** Every word, lower case (each must appear in the same name or id). */
   words: string[];
+  /**
+   * The indexed words a FULLTEXT lookup may start from: those that do not begin a stop word
+   * ("wha" begins "what", which the index does not hold, so the index cannot find every job
+   * with a word starting "wha").
+   */
+  lookup: string[];
 }
+
+/** Lower case without accents: how the index's collation (utf8mb4_unicode_ci) compares, closely enough to spot stop words. */
+const fold = (w: string) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const FOLDED_STOP_WORDS = [...STOP_WORDS].map(fold);
 
 /** Splits a search into words the way InnoDB's full-text parser splits names and ids. */
 export function planJobSearch(text: string): JobSearchPlan {
   const words = [...new Set(text.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean))];
   const indexed = words.filter((w) => [...w].length >= MIN_WORD && [...w].length <= MAX_WORD && !STOP_WORDS.has(w));
-  return { indexed, words };
+  const lookup = indexed.filter((w) => !FOLDED_STOP_WORDS.some((s) => s.startsWith(fold(w))));
+  return { indexed, words, lookup };
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** The WHERE condition of a search (see the module comment). */
-export function jobSearchCondition(text: string): SQL {
+/** Characters of a word; anything else separates words. */
+const WORD_CHAR = '[\\p{L}\\p{N}_]';
+const NOT_WORD_CHAR = '[^\\p{L}\\p{N}_]';
+
+type SearchColumn = typeof jobs.name | typeof jobs.id;
+
+/**
+ * "`word` (3+ characters) begins a word of `column` of at most MAX_WORD characters", case and
+ * accents ignored as the collation ignores them. The accents need LIKE (REGEXP compares them):
+ * LIKE on the column with every run of separators made one space (and over-long words removed),
+ * an expensive REGEXP_REPLACE that is only reached when a cheap check cannot decide — for a word
+ * and a column both in ASCII, a REGEXP finds the word's start directly.
+ */
+function beginsIndexedWord(column: SearchColumn, word: string): SQL {
+  const rest = MAX_WORD - [...word].length;
+  const normalized = sql`CONCAT(' ', REGEXP_REPLACE(${column}, ${`${WORD_CHAR}{${MAX_WORD + 1},}|${NOT_WORD_CHAR}+`}, ' '))`;
+  const byLike = sql`${normalized} LIKE ${`% ${escapeLike(word)}%`}`;
+  const contains = like(column, `%${escapeLike(word)}%`);
+  if (/[^\x00-\x7f]/.test(word)) return and(contains, byLike)!;
+  const start = `(?i)(^|${NOT_WORD_CHAR})${word}(?=${WORD_CHAR}{0,${rest}}(?!${WORD_CHAR}))`;
+  return and(contains, or(sql`${column} REGEXP ${start}`, and(sql`${column} REGEXP ${'[^\\x{00}-\\x{7f}]'}`, byLike)))!;
+}
+
+/** "`word` (short or a stop word) begins a word of `column`", case ignored, accents compared. */
+function beginsShortWord(column: SearchColumn, word: string): SQL {
+  return sql`${column} REGEXP ${`(^|${NOT_WORD_CHAR})${word}`}`;
+}
+
+/**
+ * The row-by-row condition of a search (see the module comment), without the index: what a walk
+ * along the sort order checks. Undefined when the search has no indexed word (then
+ * {@link jobSearchCondition} is index ranges and needs no other way).
+ */
+export function jobSearchFilter(text: string): SQL | undefined {
   const plan = planJobSearch(text);
-  if (plan.indexed.length === 0) {
+  if (plan.indexed.length === 0) return undefined;
+  const indexed = new Set(plan.indexed);
+  const inField = (column: SearchColumn) => and(...plan.words.map((w) => (indexed.has(w) ? beginsIndexedWord(column, w) : beginsShortWord(column, w))))!;
+  return or(inField(jobs.name), inField(jobs.id))!;
+}
+
+/**
+ * The FULLTEXT lookup of a search: jobs with, for each lookup word, a word of name or id that
+ * begins with it. Every job the search matches is among them (so a lookup followed by
+ * {@link jobSearchFilter} finds exactly the matches); undefined when no word can be looked up.
+ */
+export function jobSearchLookup(text: string): SQL | undefined {
+  const { lookup } = planJobSearch(text);
+  if (lookup.length === 0) return undefined;
+  // Boolean mode: "+word*" = must contain a word starting with it. Words hold no operators.
+  const against = lookup.map((w) => `+${w}*`).join(' ');
+  return sql`MATCH(${jobs.name}, ${jobs.id}) AGAINST (${against} IN BOOLEAN MODE)`;
+}
+
+/** The WHERE condition of a search (see the module comment), through the index when it can. */
+export function jobSearchCondition(text: string): SQL {
+  const filter = jobSearchFilter(text);
+  if (!filter) {
     const prefix = `${escapeLike(text)}%`;
     return or(like(jobs.name, prefix), like(jobs.id, prefix))!;
   }
-  // Boolean mode: "+word*" = must contain a word starting with it. Words hold no operators.
-  const against = plan.indexed.map((w) => `+${w}*`).join(' ');
-  // In one field: an indexed word (known to start a word of name or id) must be in it (LIKE, so
-  // accents are ignored as the index ignores them); any other word must start one of its words.
-  const indexed = new Set(plan.indexed);
-  const inField = (column: typeof jobs.name | typeof jobs.id) =>
-    and(...plan.words.map((w) => (indexed.has(w) ? like(column, `%${escapeLike(w)}%`) : sql`${column} REGEXP ${`(^|[^\\p{L}\\p{N}_])${w}`}`)))!;
-  return and(sql`MATCH(${jobs.name}, ${jobs.id}) AGAINST (${against} IN BOOLEAN MODE)`, or(inField(jobs.name), inField(jobs.id)))!;
+  return and(jobSearchLookup(text), filter)!;
 }

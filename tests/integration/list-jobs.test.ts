@@ -1,12 +1,11 @@
-import { drizzle } from 'drizzle-orm/mysql2';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as schema from '../../db/schema';
 import { ValidationError } from '../../lib/errors';
 import type { SchedulerContext } from '../../scheduler/context';
 import { bulkJobAction, createJob, getJob } from '../../scheduler/jobs';
 import { TOTAL_COUNT_CAP, lastPageCursor, listJobs } from '../../scheduler/list-jobs';
 import { createTestDatabase, type TestDatabase } from './helpers';
+import { countingConnection, numbers, type CountingConnection } from './jobs-at-scale';
 
 /**
  * The jobs table's query (filters, NULLs-last sorts across page boundaries, index use at scale)
@@ -113,6 +112,7 @@ describe('listJobs at scale', () => {
   let big: TestDatabase;
   let pool: mysql.Pool;
   let ctx: SchedulerContext;
+  let rowsRead: CountingConnection['rowsRead'];
   const N = 4000;
 
   beforeAll(async () => {
@@ -125,37 +125,17 @@ describe('listJobs at scale', () => {
        SELECT CONCAT('s-', n), CONCAT('Scale ', LPAD(n, 5, '0')), IF(n % 2, 'log.message', 'util.sleep'), '{}', ?,
               IF(n % 10 = 0, 'paused', 'active'), IF(n % 10 = 0, NULL, NOW(3) + INTERVAL (n * 37) % 86400 SECOND), ?,
               IF(n % 7 = 0, NULL, NOW(3) - INTERVAL (n * 13) % 86400 SECOND), IF(n % 7 = 0, NULL, 'succeeded'), IF(n % 7 = 0, NULL, n + 1)
-       FROM (SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d AS n
-             FROM (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) a,
-                  (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) b,
-                  (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) c,
-                  (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) e) digits`,
+       FROM ${numbers(N)}`,
       [trigger, options],
     );
     await big.query('ANALYZE TABLE jobs');
-    // One connection, so its session counters see both queries of a listJobs call.
-    pool = mysql.createPool({ uri: big.url, timezone: 'Z', connectionLimit: 1 });
-    ctx = { ...big.ctx, db: drizzle(pool, { schema, mode: 'default' }) };
+    ({ ctx, pool, rowsRead } = countingConnection(big));
   });
 
   afterAll(async () => {
     await pool?.end();
     await big?.cleanup();
   });
-
-  /** Rows the storage engine handed over (all Handler_read_* counters) while `fn` runs on the single connection. */
-  async function rowsRead(fn: () => Promise<unknown>): Promise<number> {
-    const read = async () => {
-      const [rows] = await pool.query("SHOW SESSION STATUS LIKE 'Handler_read%'");
-      return (rows as Array<{ Value: string }>).reduce((sum, r) => sum + Number(r.Value), 0);
-    };
-    const before = await read();
-    await fn();
-    const after = await read();
-    const [rows] = await pool.query("SHOW SESSION STATUS LIKE 'Handler_read%'");
-    const showCost = (rows as Array<{ Value: string }>).reduce((sum, r) => sum + Number(r.Value), 0) - after;
-    return after - before - showCost;
-  }
 
   /** Rows read by a listJobs call's page query: the call's reads minus those of its (capped) COUNT alone. */
   async function pageRowsRead(query: Record<string, unknown>, countWhere = ''): Promise<number> {

@@ -7,6 +7,7 @@ import {
   jobDailyCounts,
   jobDurations,
   jobStateCounts,
+  lastDayExecutionCounts,
   overviewStats,
   recentFailures,
   upcomingJobRuns,
@@ -190,5 +191,51 @@ describe('per-job charts', () => {
     expect(partialBefore).toBeNull();
     expect(days.map((d) => d.day)).toEqual(['2026-03-13', '2026-03-14', '2026-03-15']);
     expect(days.every((d) => Object.values(d.counts).every((n) => n === 0))).toBe(true);
+  });
+});
+
+describe('the 24 h summary, its settled hours counted once', () => {
+  // 25 minutes past an hour: the window starts within an hour, and the last settled hour ended 25 minutes ago.
+  const NOW2 = new Date('2026-03-25T12:25:00.000Z');
+  const before = (ms: number) => new Date(NOW2.getTime() - ms);
+  let ctx2: SchedulerContext;
+  const exact = (at: SchedulerContext) => executionCountsSince(at, new Date(at.now().getTime() - 24 * HOUR));
+
+  beforeAll(async () => {
+    ctx2 = { ...tdb.ctx, now: () => NOW2 };
+    await insertExecution('alpha', before(24 * HOUR + 1), 'failed'); // just outside
+    await insertExecution('alpha', before(24 * HOUR), 'failed'); // the boundary, in the window's first (partial) hour
+    await insertExecution('alpha', before(23 * HOUR + 50 * MIN), 'succeeded');
+    await insertExecution('alpha', before(12 * HOUR), 'succeeded');
+    await insertExecution('alpha', before(2 * HOUR), 'timed_out');
+    await insertExecution('alpha', before(40 * MIN), 'missed'); // the last settled hour
+    await insertExecution('alpha', before(5 * MIN), 'running'); // counted live
+    await insertExecution('alpha', new Date(NOW2.getTime() + HOUR), 'skipped'); // scheduled ahead: counted, as before
+  });
+
+  it('gives the same counts as counting the whole window, the boundary included', async () => {
+    const summary = await lastDayExecutionCounts(ctx2);
+    expect(summary).toEqual(await exact(ctx2));
+    expect(summary.counts).toEqual({ queued: 0, running: 1, succeeded: 2, failed: 1, timed_out: 1, missed: 1, skipped: 1, interrupted: 0 });
+    expect(summary.since).toBe(before(24 * HOUR).toISOString());
+  });
+
+  it('sees new executions of the last minutes at once, and the rest once the hours move on', async () => {
+    await lastDayExecutionCounts(ctx2);
+    await insertExecution('alpha', before(3 * MIN), 'failed');
+    await insertExecution('alpha', before(11 * MIN), 'failed');
+    await insertExecution('alpha', before(5 * HOUR), 'interrupted'); // in a settled hour already counted
+    const now = await lastDayExecutionCounts(ctx2);
+    expect(now.counts.failed).toBe(3);
+    expect(now.counts.running).toBe(1);
+    const later: SchedulerContext = { ...ctx2, now: () => new Date(NOW2.getTime() + HOUR) };
+    expect(await lastDayExecutionCounts(later)).toEqual(await exact(later));
+    expect((await lastDayExecutionCounts(later)).counts.interrupted).toBe(1);
+  });
+
+  it('stops each status at the cap, settled and live parts together', async () => {
+    const capped = await lastDayExecutionCounts(ctx2, 2);
+    expect(capped).toEqual(await executionCountsSince(ctx2, before(24 * HOUR), 2));
+    expect(capped.capped).toEqual(['succeeded', 'failed']);
   });
 });

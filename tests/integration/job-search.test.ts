@@ -1,0 +1,166 @@
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SchedulerContext } from '../../scheduler/context';
+import { SEARCH_COUNT_CAP, lastPageCursor, listJobs } from '../../scheduler/list-jobs';
+import { createTestDatabase, type TestDatabase } from './helpers';
+import { countingConnection, numbers, type CountingConnection } from './jobs-at-scale';
+
+/**
+ * The jobs list's search at the database: what a search matches, and that the two ways of
+ * reading it — the FULLTEXT lookup (rare words) and the walk along the sort order (common words)
+ * — give the same rows in the same order, on every sort and across cursor pages.
+ */
+
+let tdb: TestDatabase;
+let pool: mysql.Pool;
+let ctx: SchedulerContext;
+let rowsRead: CountingConnection['rowsRead'];
+const N = 4000;
+
+/** Jobs written with SQL: [id, name, next run in minutes (null: none), last run minutes ago (null: never)]. */
+const SPECIAL: Array<[string, string, number | null, number | null]> = [
+  ['zurich-nightly', 'Zürich Nightly backup', 5, 10],
+  ['voices-x', 'Sync invoices acme', 7, null],
+  ['what-now', 'What now', null, 3],
+  ['whatever-job', 'Whatever works', 9, 4],
+  ['long-token', `Report ${'x'.repeat(90)}`, 11, 5],
+  ['long-ok', `Report ${'x'.repeat(80)}`, 12, 6],
+  ['inv-split', 'Xinv abc', 13, 7],
+  ['café-ops', 'Café opening report', null, null],
+  ['under_score', 'snake_case_report job', 14, 8],
+];
+
+beforeAll(async () => {
+  tdb = await createTestDatabase('job_search');
+  const trigger = JSON.stringify({ type: 'cron', expression: '*/5 * * * *', timezone: 'UTC' });
+  const options = JSON.stringify({ maxInstances: 1, coalesce: true, misfireGraceMs: 60000, timeoutMs: null, retries: null });
+  // n = 0..N-1: every 3rd job's name holds "common" (a third of the jobs), every 250th "rare";
+  // every 4th job has no next run, every 6th has never run.
+  await tdb.query(
+    `INSERT INTO jobs (id, name, task, args, \`trigger\`, state, next_run_at, options, last_run_at)
+     SELECT CONCAT('job-', n), CONCAT(IF(n % 3 = 0, 'Common ', 'Plain '), IF(n % 250 = 0, 'rare ', ''), 'task ', LPAD(n, 5, '0')), 'log.message', '{}', ?,
+            IF(n % 4 = 0, 'paused', 'active'), IF(n % 4 = 0, NULL, NOW(3) + INTERVAL (n * 37) % 86400 SECOND), ?,
+            IF(n % 6 = 0, NULL, NOW(3) - INTERVAL (n * 13) % 86400 SECOND)
+     FROM ${numbers(N)}`,
+    [trigger, options],
+  );
+  for (const [id, name, next, last] of SPECIAL) {
+    await tdb.query(
+      `INSERT INTO jobs (id, name, task, args, \`trigger\`, state, next_run_at, options, last_run_at)
+       VALUES (?, ?, 'log.message', '{}', ?, 'active', IF(? IS NULL, NULL, NOW(3) + INTERVAL ? MINUTE), ?, IF(? IS NULL, NULL, NOW(3) - INTERVAL ? MINUTE))`,
+      [id, name, trigger, next, next, options, last, last],
+    );
+  }
+  await tdb.query('ANALYZE TABLE jobs');
+  ({ ctx, pool, rowsRead } = countingConnection(tdb));
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await tdb?.cleanup();
+});
+
+const ids = async (query: Record<string, unknown>, countCap?: number) => (await listJobs(ctx, { pageSize: 100, ...query }, { countCap })).items.map((j) => j.id);
+
+/** Every page of a search by following nextCursor, then back by prevCursor; the ids seen each way. */
+async function walkPages(query: Record<string, unknown>, countCap: number): Promise<{ forward: string[]; backward: string[]; pages: number }> {
+  const forward: string[] = [];
+  const stack: string[][] = [];
+  let page = await listJobs(ctx, { pageSize: 7, ...query }, { countCap });
+  for (;;) {
+    forward.push(...page.items.map((j) => j.id));
+    stack.push(page.items.map((j) => j.id));
+    if (!page.nextCursor) break;
+    page = await listJobs(ctx, { pageSize: 7, ...query, cursor: page.nextCursor }, { countCap });
+  }
+  const backward: string[] = [];
+  const pages = page.page;
+  while (page.prevCursor) {
+    page = await listJobs(ctx, { pageSize: 7, ...query, cursor: page.prevCursor }, { countCap });
+    backward.unshift(...page.items.map((j) => j.id));
+  }
+  backward.push(...stack.at(-1)!);
+  return { forward, backward, pages };
+}
+
+describe('what a search matches', () => {
+  it('matches words by their start in the name or in the id, case and accents ignored', async () => {
+    expect(await ids({ q: 'zurich' })).toEqual(['zurich-nightly']);
+    expect(await ids({ q: 'ZÜRICH back' })).toEqual(['zurich-nightly']);
+    expect(await ids({ q: 'invoices' })).toEqual(['voices-x']);
+    expect(await ids({ q: 'voices', sort: 'name' })).toEqual(['voices-x']); // from the id; not "invoices" in the name
+    expect(await ids({ q: 'cafe report' })).toEqual(['café-ops']);
+    expect(await ids({ q: 'snake_case' })).toEqual(['under_score']);
+    expect(await ids({ q: 'case_report' })).toEqual([]); // `_` joins words
+  });
+
+  it('needs every word in the same field', async () => {
+    expect(await ids({ q: 'inv abc' })).toEqual([]); // "inv" begins a word of the id, "abc" one of the name
+    expect(await ids({ q: 'xinv abc' })).toEqual(['inv-split']);
+  });
+
+  it('finds a word that begins a stop word, the stop word included', async () => {
+    expect(await ids({ q: 'wha', sort: 'name' })).toEqual(['what-now', 'whatever-job']);
+  });
+
+  it('does not find a word longer than the index holds (84 characters)', async () => {
+    expect(await ids({ q: 'report xxx', sort: 'name' })).toEqual(['long-ok']);
+  });
+});
+
+describe('the lookup and the walk give the same pages', () => {
+  const searches = ['common', 'common task', 'rare', 'task 0001', 'plain rare', 'report', 'job', 'wha', 'nothing-such'];
+  const sorts = ['nextRunAt', '-nextRunAt', 'name', '-name', 'lastRunAt', '-lastRunAt', 'updatedAt', '-createdAt'];
+
+  it('on every sort, and with filters', async () => {
+    for (const q of searches) {
+      for (const sort of sorts) {
+        // countCap 1: more than one match is read by walking; the default: up to SEARCH_COUNT_CAP by the lookup.
+        const looked = await ids({ q, sort });
+        const walked = await ids({ q, sort }, 1);
+        expect(walked, `${q} ${sort}`).toEqual(looked);
+      }
+      expect(await ids({ q, state: 'paused', sort: 'name' }, 1), q).toEqual(await ids({ q, state: 'paused', sort: 'name' }));
+      expect(await ids({ q, lastStatus: 'never', sort: 'lastRunAt' }, 1), q).toEqual(await ids({ q, lastStatus: 'never', sort: 'lastRunAt' }));
+    }
+  });
+
+  it('page by page, forward and back by cursor, and by page number', async () => {
+    for (const [q, sort] of [['rare', 'nextRunAt'], ['rare', '-lastRunAt'], ['plain rare', 'name'], ['report', '-nextRunAt']]) {
+      const all = await ids({ q, sort });
+      expect(all.length, q).toBeGreaterThan(1);
+      for (const countCap of [1, 10_000]) {
+        const { forward, backward, pages } = await walkPages({ q, sort }, countCap);
+        expect(forward, `${q} ${sort} ${countCap}`).toEqual(all);
+        expect(backward, `${q} ${sort} ${countCap}`).toEqual(all);
+        expect(pages).toBe(Math.ceil(all.length / 7));
+        const second = await listJobs(ctx, { q, sort, page: 2, pageSize: 3 }, { countCap });
+        expect(second.items.map((j) => j.id)).toEqual(all.slice(3, 6));
+      }
+    }
+  });
+});
+
+describe('counting a search', () => {
+  it('counts up to SEARCH_COUNT_CAP, exactly on the last page', async () => {
+    const common = Math.ceil(N / 3);
+    expect(common).toBeGreaterThan(SEARCH_COUNT_CAP);
+    expect(await listJobs(ctx, { q: 'common' })).toMatchObject({ total: SEARCH_COUNT_CAP, totalExact: false, page: 1 });
+    expect(await listJobs(ctx, { q: 'rare' })).toMatchObject({ total: N / 250, totalExact: true });
+    expect(await listJobs(ctx, { q: 'common' }, { countCap: 100 })).toMatchObject({ total: 100, totalExact: false });
+    const last = await listJobs(ctx, { q: 'common', sort: 'name', pageSize: 100, cursor: lastPageCursor('name') });
+    expect(last).toMatchObject({ total: common, totalExact: true, page: Math.ceil(common / 100), nextCursor: null });
+    expect(last.items.at(-1)?.id).toBe(`job-${Math.floor((N - 1) / 3) * 3}`);
+  });
+
+  it('reads about a page for a common word, and the matches only for a rare one', async () => {
+    for (const q of ['common', 'rare']) {
+      for (const sort of ['nextRunAt', 'name', '-lastRunAt']) {
+        // Checking every job would read N rows (about 200 here: a page's walk and both ends of the NULLs).
+        expect(await rowsRead(() => listJobs(ctx, { q, sort })), `${q} ${sort}`).toBeLessThan(N / 10);
+      }
+    }
+    // The measure does see full reads: an infix LIKE reads every row.
+    expect(await rowsRead(() => pool.query("SELECT id FROM jobs WHERE name LIKE '%no such job%' LIMIT 20"))).toBeGreaterThanOrEqual(N);
+  });
+});
