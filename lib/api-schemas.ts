@@ -90,8 +90,8 @@ export function pageSchema<T extends z.ZodType>(item: T) {
       .number()
       .int()
       .min(0)
-      .describe('Items matching the filters, on all pages. Counting stops at 10,000: when `totalExact` is false there are more than this.'),
-    totalExact: z.boolean().describe('false when `total` is a lower bound (counting stopped at 10,000).'),
+      .describe('Items matching the filters, on all pages. Counting stops at 10,000 (at 500 for a search, `q`): when `totalExact` is false there are more than this.'),
+    totalExact: z.boolean().describe('false when `total` is a lower bound (counting stopped at 10,000, or at 500 for a search).'),
     page: z.number().int().min(1).describe('The page number (with a cursor: the one the cursor leads to, counted from the first page).'),
     pageSize: z.number().int().min(1),
   });

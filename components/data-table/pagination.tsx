@@ -11,7 +11,7 @@ export interface PaginationProps {
   total: number;
   /** Rows on this page (used when the total is a lower bound). */
   rows?: number;
-  /** false: `total` is a lower bound (counting stopped); shown as "10,000+". */
+  /** false: `total` is a lower bound (counting stopped); shown with a "+" (say "10,000+", or "500+" for a search). */
   totalExact?: boolean;
   pageCount: number;
   noun: string;
