@@ -150,6 +150,13 @@ async function main(): Promise<void> {
 
     const before = await lateness(conn, alone.start, alone.end, opt.n);
     const during = await lateness(conn, loaded.start, loaded.end, opt.n);
+    const [perSecond] = await conn.query({
+      sql: `SELECT MAX(TIMESTAMPDIFF(MICROSECOND, scheduled_for, started_at)) DIV 1000 FROM job_executions
+             WHERE job_id LIKE 'bench-%' AND scheduled_for >= ? AND scheduled_for < ? AND started_at IS NOT NULL GROUP BY scheduled_for ORDER BY scheduled_for`,
+      values: [new Date(loaded.start), new Date(loaded.end)],
+      rowsAsArray: true,
+    });
+    console.error(`[bench] latest start of each second under load (ms): ${(perSecond as Array<[number]>).map((r) => r[0]).join(' ')}`);
     // The retention run may outlast the window: wait for its outcome.
     const deadline = Date.now() + 300_000;
     let retention: { status: string; duration_ms: number | null; result: string | null; started_at: Date | null } | undefined;

@@ -8,6 +8,7 @@ import { onJobsChanged, type SchedulerContext } from './context';
 import { consoleLogger, type EngineLogger } from './log';
 import { heartbeat, recoverDeadInstances, recoverOrphans, removeHeartbeat } from './recovery';
 import { noteLastRun, RunAborted } from './run';
+import { BusyTracker } from './quiet';
 import { Runner } from './runner';
 import { forEachConcurrent, loopBackoffMs } from './timing';
 
@@ -22,7 +23,7 @@ export interface EngineOptions {
   /**
    * How far ahead fires are claimed. The database work of a fire is done up to this long before
    * it, and a local timer starts it on time. Default 50 ms, growing to twice the time a turn's
-   * claims take (at most 1 s) under load; 0 claims fires only once due. (Fires claimed ahead by an
+   * claims take (at most 1 s) under load, shrinking back by a tenth a turn; 0 claims fires only once due. (Fires claimed ahead by an
    * instance that dies are recorded as interrupted: the window is kept as short as the load allows.)
    */
   lookaheadMs?: number;
@@ -40,6 +41,12 @@ export interface EngineOptions {
 const CLAIM_PARALLEL = 3;
 /** The lookahead grows to twice what claiming the due fires took, up to this. */
 const MAX_LOOKAHEAD_MS = 1000;
+/**
+ * …and shrinks back by this factor a turn. Slowly: a database that was slow to claim once (a
+ * retention run deleting beside the engine, say) is likely to be slow again in the next seconds,
+ * and a fire claimed too late starts late.
+ */
+const LOOKAHEAD_DECAY = 0.9;
 /** When a batch cannot be written as a whole, its jobs are claimed one at a time, this many side by side. */
 const SINGLE_CLAIM_CONCURRENCY = 4;
 
@@ -70,6 +77,8 @@ export class Engine {
   private beating: Promise<void> | null = null;
   private failures = 0;
   private readonly runner: Runner;
+  /** Claim turns and fire starts, for tasks that wait for a quiet moment. */
+  private readonly busy: BusyTracker;
 
   constructor(options: EngineOptions) {
     this.ctx = options.ctx;
@@ -84,7 +93,8 @@ export class Engine {
     this.shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
     this.log = options.logger ?? consoleLogger;
     this.startedAt = this.ctx.now();
-    this.runner = new Runner(this.ctx, this.log, () => this.wake());
+    this.busy = new BusyTracker(() => this.ctx.now().getTime());
+    this.runner = new Runner(this.ctx, this.log, () => this.wake(), this.busy);
   }
 
   /** Starts the loop; calling it again does nothing. */
@@ -130,6 +140,7 @@ export class Engine {
     this.unsubscribe?.();
     this.wake();
     await this.loopDone;
+    this.busy.close();
     if (this.beatTimer) clearInterval(this.beatTimer);
     await this.beating;
     const owned = await this.runner.drain(this.shutdownGraceMs, new RunAborted('shutdown', `Interrupted: scheduler ${this.instanceId} shut down before the run finished.`));
@@ -147,6 +158,7 @@ export class Engine {
   private async loop(): Promise<void> {
     while (this.state === 'running') {
       let waitMs = this.pollMs;
+      this.busy.turnStarted();
       try {
         waitMs = await this.turn();
         if (this.failures > 0) this.log.info(`database reachable again after ${this.failures} failed attempt(s)`);
@@ -157,6 +169,7 @@ export class Engine {
         waitMs = loopBackoffMs(this.failures);
         this.log.error(`scheduler loop failed (attempt ${this.failures}); retrying in ${Math.round(waitMs)} ms: ${coerceError(err).message}`);
       }
+      this.busy.turnEnded(this.ctx.now().getTime() + waitMs);
       if (this.state !== 'running') break;
       await this.sleep(waitMs);
     }
@@ -187,7 +200,7 @@ export class Engine {
     }
     // Claiming many fires takes a while: claim further ahead, so that they still start on time.
     const claimMs = performance.now() - claimStarted;
-    this.lookahead = this.lookaheadMs ? Math.min(MAX_LOOKAHEAD_MS, Math.max(this.lookaheadMs, 2 * claimMs, this.lookahead / 2)) : 0;
+    this.lookahead = this.lookaheadMs ? Math.min(MAX_LOOKAHEAD_MS, Math.max(this.lookaheadMs, 2 * claimMs, this.lookahead * LOOKAHEAD_DECAY)) : 0;
     const [fire, retry] = await Promise.all([earliestFire(db), earliestQueued(db)]);
     const now = this.ctx.now().getTime();
     // Wake `lookaheadMs` before the next fire. Fires within that window left unclaimed are

@@ -3,6 +3,7 @@ import type { Db } from '../db/client';
 import { jobExecutions, jobs, type JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
 import type { ExecutionStatus } from '../lib/schemas';
+import { neverBusy } from './quiet';
 import type { TaskLogger } from './task';
 import { getTask } from './tasks';
 
@@ -68,6 +69,7 @@ export async function runTask(
   execution: { id: number; scheduledFor: Date; attempt: number; startedAt: Date },
   signal: AbortSignal,
   now: () => Date,
+  quiet: (ms: number) => Promise<void> = neverBusy,
 ): Promise<Outcome> {
   const { log, text } = collectingLogger();
   const started = performance.now();
@@ -97,6 +99,7 @@ export async function runTask(
         signal,
         log,
         db,
+        quiet,
       }),
     );
     // A task that ignores its signal must still end its row when aborted. (The signal may be

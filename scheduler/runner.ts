@@ -3,6 +3,7 @@ import type { JobRow } from '../db/schema';
 import { queueRetry, type QueuedRun } from './claim';
 import type { SchedulerContext } from './context';
 import type { EngineLogger } from './log';
+import { BusyTracker } from './quiet';
 import { Recorder } from './recorder';
 import { RunAborted, runTask } from './run';
 import { retryDelayMs, settleWithin } from './timing';
@@ -43,6 +44,8 @@ export class Runner {
     private readonly log: EngineLogger,
     /** Called when a retry was queued (the engine wakes to pick it up in time). */
     private readonly onRetryQueued: () => void,
+    /** Told when claimed fires start; gives tasks their quiet(). */
+    private readonly busy: BusyTracker = new BusyTracker(() => ctx.now().getTime()),
   ) {
     this.recorder = new Recorder(ctx.db, log);
     setMaxListeners(0, this.shutdownSignal.signal);
@@ -112,7 +115,7 @@ export class Runner {
    * (a few times at most: an injected clock may never get there).
    */
   private gate(at: number): Promise<void> {
-    return new Promise((resolve) => {
+    const opened = new Promise<void>((resolve) => {
       const gate: Gate = {
         timer: undefined,
         open: () => {
@@ -130,6 +133,8 @@ export class Runner {
       this.gates.add(gate);
       check();
     });
+    this.busy.startsAt(at, opened);
+    return opened;
   }
 
   private async runWhenReady(job: JobRow, run: QueuedRun, entry: Running, ready: Promise<void>): Promise<void> {
@@ -156,7 +161,7 @@ export class Runner {
     const signal = controller?.signal ?? this.shutdownSignal.signal;
     const startedAt = this.ctx.now();
     try {
-      const outcome = await runTask(this.ctx.db, job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, signal, this.ctx.now);
+      const outcome = await runTask(this.ctx.db, job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, signal, this.ctx.now, (ms) => this.busy.quiet(ms));
       if (timer) clearTimeout(timer);
       await this.recorder.record({ jobId: job.id, executionId: run.id, startedAt, outcome });
       const retries = job.options.retries;

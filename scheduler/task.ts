@@ -20,6 +20,13 @@ export interface TaskContext {
   log: TaskLogger;
   /** Cronboard's own database (for system tasks such as history retention). */
   db: Db;
+  /**
+   * Resolves when the engine running the task has no burst of work (a claim turn, fires starting)
+   * due within `ms`, after waiting a few out at most. Background work that competes with the
+   * engine for the database (history retention) calls it before each slice of `ms`. Absent when
+   * the task is run outside an engine.
+   */
+  quiet?(ms: number): Promise<void>;
 }
 
 export interface TaskDefinition<S extends z.ZodType = z.ZodType> {

@@ -19,6 +19,8 @@ const PAUSE_RATIO = 0.25;
  *    removed — what makes a repeated `DELETE … WHERE scheduled_for < ? LIMIT n` slow down);
  * 2. `DELETE … WHERE id IN (…)` in primary-key order: only those rows are locked, never a range,
  *    so the engine's inserts of new fires are never blocked by the retention run.
+ * Each batch waits for a quiet moment of the engine first (ctx.quiet: not during a claim turn,
+ * nor just before fires start), so the deletes run between the engine's bursts of work.
  * Plain mysql2 (db/raw.ts): this task runs inside the engine's process, and building statements
  * of thousands of values through the query builder would hold its event loop (and the fires
  * due meanwhile) for tens of milliseconds a batch.
@@ -34,7 +36,11 @@ export const pruneHistory = defineTask({
     const cutoff = new Date(ctx.scheduledFor.getTime() - olderThanDays * 86_400_000);
     let deleted = 0;
     let after: { scheduled_for: Date; id: number } | undefined;
+    let batchMs = 50;
     for (;;) {
+      // Between the engine's bursts (claims, fires starting): a batch that could overlap one (twice
+      // the last batch's time: batches vary) waits for it to pass.
+      await ctx.quiet?.(2 * batchMs + 10);
       ctx.signal.throwIfAborted();
       const started = performance.now();
       const batch = await rawPoolQuery<Array<{ id: number; scheduled_for: Date }>>(
@@ -54,7 +60,8 @@ export const pruneHistory = defineTask({
       const res = await rawPoolQuery(ctx.db, "DELETE FROM job_executions WHERE id IN (?) AND status NOT IN ('running', 'queued')", [ids]);
       deleted += res.affectedRows;
       if (batch.length < PRUNE_BATCH) break;
-      await new Promise((resolve) => setTimeout(resolve, (performance.now() - started) * PAUSE_RATIO));
+      batchMs = performance.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, batchMs * PAUSE_RATIO));
     }
     ctx.log.info(`deleted ${deleted} execution(s) scheduled before ${cutoff.toISOString()}`);
     return { deleted, cutoff: cutoff.toISOString() };

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { BusyTracker } from './quiet';
+
+/** A tracker on a clock the test sets, and a way to see whether a quiet() call has resolved. */
+function setup() {
+  let now = 1_000_000;
+  const busy = new BusyTracker(() => now);
+  const track = (p: Promise<void>) => {
+    const state = { done: false };
+    void p.then(() => (state.done = true));
+    return state;
+  };
+  const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return { busy, track, flush, at: (ms: number) => (now = ms), now: () => now };
+}
+
+describe('BusyTracker.quiet', () => {
+  it('resolves at once when nothing is planned within the window', async () => {
+    const { busy, track, flush, now } = setup();
+    busy.turnEnded(now() + 500);
+    const q = track(busy.quiet(100));
+    await flush();
+    expect(q.done).toBe(true);
+  });
+
+  it('waits out a claim turn in progress, then fires starting within the window', async () => {
+    const { busy, track, flush, now } = setup();
+    busy.turnStarted();
+    const q = track(busy.quiet(100));
+    await flush();
+    expect(q.done).toBe(false);
+    // The turn claims fires starting in 50 ms and plans the next turn a second later.
+    let start!: () => void;
+    busy.startsAt(now() + 50, new Promise<void>((resolve) => (start = resolve)));
+    busy.turnEnded(now() + 1000);
+    await flush();
+    expect(q.done).toBe(false);
+    start();
+    await flush();
+    expect(q.done).toBe(true);
+  });
+
+  it('waits for the next turn when it is due within the window', async () => {
+    const { busy, track, flush, now } = setup();
+    busy.turnEnded(now() + 30);
+    const q = track(busy.quiet(100));
+    await flush();
+    expect(q.done).toBe(false);
+    busy.turnStarted();
+    busy.turnEnded(now() + 1000);
+    await flush();
+    expect(q.done).toBe(true);
+  });
+
+  it('ignores fires starting after the window', async () => {
+    const { busy, track, flush, now } = setup();
+    busy.turnEnded(now() + 1000);
+    busy.startsAt(now() + 500, new Promise<void>(() => {}));
+    const q = track(busy.quiet(100));
+    await flush();
+    expect(q.done).toBe(true);
+  });
+
+  it('waits out a few bursts at most, so dense fires never hold the caller for good', async () => {
+    const { busy, track, flush, now } = setup();
+    const starts: Array<() => void> = [];
+    for (let i = 1; i <= 10; i++) busy.startsAt(now() + i, new Promise<void>((resolve) => starts.push(resolve)));
+    busy.turnEnded(now() + 1000);
+    const q = track(busy.quiet(100));
+    for (const start of starts.slice(0, 2)) {
+      start();
+      await flush();
+      expect(q.done).toBe(false);
+    }
+    starts[2]();
+    await flush();
+    expect(q.done).toBe(true);
+  });
+
+  it('lets every waiter go when the engine stops', async () => {
+    const { busy, track, flush } = setup();
+    busy.turnStarted();
+    const q = track(busy.quiet(100));
+    busy.close();
+    await flush();
+    expect(q.done).toBe(true);
+    const after = track(busy.quiet(100));
+    await flush();
+    expect(after.done).toBe(true);
+  });
+});
