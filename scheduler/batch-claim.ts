@@ -194,7 +194,7 @@ async function runningCounts(conn: RawConnection, starting: JobRow[], finishedHe
   const pending = counts.size ? finishedHere([...counts.keys()]) : [];
   if (!pending.length) return counts;
   const rows = await rawQuery<Array<{ job_id: string }>>(conn, "SELECT job_id FROM job_executions WHERE id IN (?) AND status = 'running'", [pending]);
-  for (const r of rows) counts.set(r.job_id, (counts.get(r.job_id) ?? 1) - 1);
+  for (const r of rows) counts.set(r.job_id, counts.get(r.job_id)! - 1);
   return counts;
 }
 

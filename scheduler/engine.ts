@@ -23,8 +23,9 @@ export interface EngineOptions {
   /**
    * How far ahead fires are claimed. The database work of a fire is done up to this long before
    * it, and a local timer starts it on time. Default 50 ms, growing to twice the time a turn's
-   * claims take (at most 1 s) under load, shrinking back by a tenth a turn; 0 claims fires only once due. (Fires claimed ahead by an
-   * instance that dies are recorded as interrupted: the window is kept as short as the load allows.)
+   * claims take (at most 1 s) under load and shrinking back by a tenth a turn; 0 claims fires only
+   * once due. (Fires claimed ahead by an instance that dies are recorded as interrupted: the
+   * window is kept as short as the load allows.)
    */
   lookaheadMs?: number;
   /** Heartbeat period. Default 5000 ms; an instance is dead after 3 missed beats. */
