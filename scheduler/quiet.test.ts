@@ -89,3 +89,26 @@ describe('BusyTracker.quiet', () => {
     expect(after.done).toBe(true);
   });
 });
+
+describe('BusyTracker.quiet around one burst', () => {
+  it('waits out the several turns a burst of fires takes, then the fires starting', async () => {
+    const { busy, track, flush, now } = setup();
+    busy.turnStarted();
+    const q = track(busy.quiet(100));
+    // Three turns in quick succession (claims in rounds, a deferred fire), then the fires' start.
+    for (let i = 0; i < 3; i++) {
+      busy.turnEnded(now() + 5);
+      await flush();
+      expect(q.done).toBe(false);
+      busy.turnStarted();
+    }
+    let start!: () => void;
+    busy.startsAt(now() + 40, new Promise<void>((resolve) => (start = resolve)));
+    busy.turnEnded(now() + 1000);
+    await flush();
+    expect(q.done).toBe(false);
+    start();
+    await flush();
+    expect(q.done).toBe(true);
+  });
+});

@@ -8,8 +8,12 @@
  * `quiet(ms)` before each slice of its work waits those bursts out and runs in between.
  */
 
-/** At most this many bursts are waited out per call: dense fires never starve the caller. */
-const MAX_WAITS = 3;
+/**
+ * At most this many fire starts, and this many claim turns (several run around one burst of
+ * fires), are waited out per call: dense fires never starve the caller.
+ */
+const MAX_START_WAITS = 3;
+const MAX_TURN_WAITS = 10;
 
 interface Waiter {
   resolve: () => void;
@@ -55,19 +59,23 @@ export class BusyTracker {
   }
 
   /**
-   * Resolves when no burst begins within `ms`: first waits out a claim turn in progress or due
-   * within `ms`, and fires that start within `ms`, at most a few times (so dense fires delay the
+   * Resolves when no burst begins within `ms`: first waits out claim turns in progress or due
+   * within `ms`, and fires that start within `ms`, a few of each at most (so dense fires delay the
    * caller by a few short waits, never for good). At once outside an engine and after it stopped.
    */
   async quiet(ms: number): Promise<void> {
-    for (let i = 0; i < MAX_WAITS && !this.closed; i++) {
+    let turns = 0;
+    let starts = 0;
+    while (!this.closed && turns < MAX_TURN_WAITS && starts < MAX_START_WAITS) {
       const horizon = this.now() + ms;
       if (this.turning || this.nextTurnAt <= horizon) {
+        turns++;
         await new Promise<void>((resolve) => this.afterTurn.push({ resolve }));
         continue;
       }
       const soonest = Math.min(...[...this.starts.keys()].filter((at) => at <= horizon));
       if (!Number.isFinite(soonest)) return;
+      starts++;
       await this.starts.get(soonest);
     }
   }
