@@ -11,7 +11,13 @@ function setup() {
     return state;
   };
   const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
-  return { busy, track, flush, at: (ms: number) => (now = ms), now: () => now };
+  /** Fires claimed to start `ms` from now; returns what starts them. */
+  const startsIn = (ms: number) => {
+    let start!: () => void;
+    busy.startsAt(now + ms, new Promise<void>((resolve) => (start = resolve)));
+    return start;
+  };
+  return { busy, track, flush, startsIn, now: () => now };
 }
 
 describe('BusyTracker.quiet', () => {
@@ -24,14 +30,13 @@ describe('BusyTracker.quiet', () => {
   });
 
   it('waits out a claim turn in progress, then fires starting within the window', async () => {
-    const { busy, track, flush, now } = setup();
+    const { busy, track, flush, startsIn, now } = setup();
     busy.turnStarted();
     const q = track(busy.quiet(100));
     await flush();
     expect(q.done).toBe(false);
     // The turn claims fires starting in 50 ms and plans the next turn a second later.
-    let start!: () => void;
-    busy.startsAt(now() + 50, new Promise<void>((resolve) => (start = resolve)));
+    const start = startsIn(50);
     busy.turnEnded(now() + 1000);
     await flush();
     expect(q.done).toBe(false);
@@ -88,11 +93,9 @@ describe('BusyTracker.quiet', () => {
     await flush();
     expect(after.done).toBe(true);
   });
-});
 
-describe('BusyTracker.quiet around one burst', () => {
   it('waits out the several turns a burst of fires takes, then the fires starting', async () => {
-    const { busy, track, flush, now } = setup();
+    const { busy, track, flush, startsIn, now } = setup();
     busy.turnStarted();
     const q = track(busy.quiet(100));
     // Three turns in quick succession (claims in rounds, a deferred fire), then the fires' start.
@@ -102,8 +105,7 @@ describe('BusyTracker.quiet around one burst', () => {
       expect(q.done).toBe(false);
       busy.turnStarted();
     }
-    let start!: () => void;
-    busy.startsAt(now() + 40, new Promise<void>((resolve) => (start = resolve)));
+    const start = startsIn(40);
     busy.turnEnded(now() + 1000);
     await flush();
     expect(q.done).toBe(false);

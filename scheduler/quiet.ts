@@ -86,6 +86,3 @@ export class BusyTracker {
     for (const w of waiting) w.resolve();
   }
 }
-
-/** A tracker that is never busy (tasks run outside an engine, tests). */
-export const neverBusy = async (): Promise<void> => {};

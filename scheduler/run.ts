@@ -3,7 +3,6 @@ import type { Db } from '../db/client';
 import { jobExecutions, jobs, type JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
 import type { ExecutionStatus } from '../lib/schemas';
-import { neverBusy } from './quiet';
 import type { TaskLogger } from './task';
 import { getTask } from './tasks';
 
@@ -69,7 +68,7 @@ export async function runTask(
   execution: { id: number; scheduledFor: Date; attempt: number; startedAt: Date },
   signal: AbortSignal,
   now: () => Date,
-  quiet: (ms: number) => Promise<void> = neverBusy,
+  quiet?: (ms: number) => Promise<void>,
 ): Promise<Outcome> {
   const { log, text } = collectingLogger();
   const started = performance.now();
