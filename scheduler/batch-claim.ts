@@ -193,7 +193,7 @@ async function runningCounts(conn: RawConnection, starting: JobRow[], finishedHe
   for (const job of starting) if (job.runningCount > 0) counts.set(job.id, job.runningCount);
   const pending = counts.size ? finishedHere([...counts.keys()]) : [];
   if (!pending.length) return counts;
-  const rows = await rawQuery<Array<{ job_id: string }>>(conn, "SELECT job_id FROM job_executions WHERE id IN (?) AND status = 'running'", [pending]);
+  const rows = await rawQuery<Array<{ job_id: string }>>(conn, "SELECT job_id FROM job_executions FORCE INDEX (PRIMARY) WHERE id IN (?) AND status = 'running'", [pending]);
   for (const r of rows) counts.set(r.job_id, counts.get(r.job_id)! - 1);
   return counts;
 }
@@ -250,11 +250,13 @@ async function insertWithIds(conn: RawConnection, rows: NewExecution[]): Promise
 async function moveJobs(conn: RawConnection, moves: Array<{ id: string; next: Date | null; state: JobState }>, started: string[]): Promise<void> {
   const next = groupedCase(moves, (m) => (m.next ? m.next.getTime() : null), (m) => m.next);
   const state = groupedCase(moves, (m) => m.state, (m) => m.state);
-  const count = started.length ? ', running_count = running_count + (id IN (?))' : '';
-  await rawQuery(conn, `UPDATE jobs SET next_run_at = ${next.sql}, state = ${state.sql}${count} WHERE id IN (?)`, [
+  // Every job of the batch starting a run (the usual case) needs no list of which.
+  const all = started.length === moves.length;
+  const count = !started.length ? '' : all ? ', running_count = running_count + 1' : ', running_count = running_count + (id IN (?))';
+  await rawQuery(conn, `UPDATE jobs FORCE INDEX (PRIMARY) SET next_run_at = ${next.sql}, state = ${state.sql}${count} WHERE id IN (?)`, [
     ...next.values,
     ...state.values,
-    ...(started.length ? [started] : []),
+    ...(started.length && !all ? [started] : []),
     moves.map((m) => m.id),
   ]);
 }

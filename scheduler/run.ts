@@ -59,6 +59,25 @@ function errorText(err: Error): string {
 }
 
 /**
+ * The callbacks to call when a signal aborts: one listener per signal, whatever the number of runs
+ * sharing it (the engine's shutdown signal is shared by every run in progress, and an
+ * EventTarget's listeners cost more to add and remove at thousands of runs a second).
+ */
+const abortCallbacks = new WeakMap<AbortSignal, Set<() => void>>();
+
+function onAbortOf(signal: AbortSignal): Set<() => void> {
+  let callbacks = abortCallbacks.get(signal);
+  if (!callbacks) {
+    const set = (callbacks = new Set());
+    abortCallbacks.set(signal, set);
+    signal.addEventListener('abort', () => {
+      for (const callback of set) callback();
+    }, { once: true });
+  }
+  return callbacks;
+}
+
+/**
  * Runs the job's task for one execution and returns its outcome. Never throws: a task that
  * throws, rejects, hangs past its timeout or returns something odd only affects its own row.
  */
@@ -101,12 +120,11 @@ export async function runTask(
         quiet,
       }),
     );
-    // A task that ignores its signal must still end its row when aborted. (The signal may be
-    // shared by many runs: the listener is removed when this one ends.)
+    // A task that ignores its signal must still end its row when aborted.
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => reject(signal.reason);
       if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
+      else onAbortOf(signal).add(onAbort);
     });
     const result = await Promise.race([work, aborted]);
     return finish('succeeded', null, result);
@@ -115,7 +133,7 @@ export async function runTask(
     if (reason instanceof RunAborted) return finish(reason.cause === 'timeout' ? 'timed_out' : 'interrupted', reason);
     return finish('failed', coerceError(thrown));
   } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
+    if (onAbort) onAbortOf(signal).delete(onAbort);
   }
 }
 

@@ -17,7 +17,7 @@ export async function lockRunning(conn: RawConnection, executionIds: number[]): 
   if (!executionIds.length) return [];
   const rows = await rawQuery<Array<{ id: number; job_id: string }>>(
     conn,
-    "SELECT id, job_id FROM job_executions WHERE id IN (?) AND status = 'running' FOR UPDATE",
+    "SELECT id, job_id FROM job_executions FORCE INDEX (PRIMARY) WHERE id IN (?) AND status = 'running' FOR UPDATE",
     [executionIds],
   );
   return rows.map((r) => ({ id: Number(r.id), jobId: r.job_id }));
@@ -35,7 +35,7 @@ export async function releaseSlots(conn: RawConnection, perJob: Map<string, numb
   if (!perJob.size) return;
   const items = [...perJob].map(([id, n]) => ({ id, n }));
   const minus = groupedCase(items, (i) => i.n, (i) => i.n);
-  await rawQuery(conn, `UPDATE jobs SET running_count = GREATEST(running_count - ${minus.sql}, 0) WHERE id IN (?)`, [
+  await rawQuery(conn, `UPDATE jobs FORCE INDEX (PRIMARY) SET running_count = GREATEST(running_count - ${minus.sql}, 0) WHERE id IN (?)`, [
     ...minus.values,
     items.map((i) => i.id),
   ]);
@@ -55,7 +55,7 @@ export async function interruptRuns(db: Db, executionIds: number[], now: Date, r
     const duration = withDuration ? ', duration_ms = GREATEST(0, TIMESTAMPDIFF(MICROSECOND, started_at, ?) DIV 1000)' : '';
     await rawQuery(
       conn,
-      `UPDATE job_executions SET status = 'interrupted', finished_at = ?, error = REPLACE(?, '{instance}', COALESCE(instance, '?'))${duration} WHERE id IN (?)`,
+      `UPDATE job_executions FORCE INDEX (PRIMARY) SET status = 'interrupted', finished_at = ?, error = REPLACE(?, '{instance}', COALESCE(instance, '?'))${duration} WHERE id IN (?)`,
       [now, reason, ...(withDuration ? [now] : []), running.map((r) => r.id)],
     );
     await releaseSlots(conn, countByJob(running));

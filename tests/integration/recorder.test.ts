@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJob } from '../../scheduler/jobs';
+import { outcomeStatements, writeOutcomes, type FinishedRun } from '../../scheduler/recorder';
+import { createTestDatabase, type TestDatabase } from './helpers';
+
+/**
+ * The recorder's batch write: every row gets its own outcome whatever the spacing of the ids (one
+ * UPDATE per stretch of nearby ids, values picked by position), each job's count of runs in
+ * progress goes down by the rows it finishes, and its newest outcome becomes its last run.
+ */
+
+let tdb: TestDatabase;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase('recorder');
+  for (const id of ['a', 'b']) {
+    await createJob(tdb.ctx, { id, task: 'log.message', args: { message: 'x' }, trigger: { type: 'interval', every: { hours: 1 } } });
+  }
+});
+
+afterAll(async () => {
+  await tdb?.cleanup();
+});
+
+interface OutcomeRow {
+  id: number;
+  job_id: string;
+  status: string;
+  started_at: Date;
+  finished_at: Date;
+  duration_ms: number;
+  error: string | null;
+  stack: string | null;
+  log: string | null;
+  result: string | null;
+}
+
+/** Inserts `count` running rows for the job, one second apart from `from`, and returns their ids. */
+async function runningRows(jobId: string, from: number, count: number): Promise<number[]> {
+  const at = (i: number) => new Date(from + i * 1000);
+  const rows = Array.from({ length: count }, (_, i) => [jobId, at(i), 'running', at(i), 'test']);
+  await tdb.query('INSERT INTO job_executions (job_id, scheduled_for, status, started_at, instance) VALUES ?', [rows]);
+  const inserted = await tdb.query<{ id: number }>('SELECT id FROM job_executions WHERE job_id = ? AND scheduled_for >= ? ORDER BY id', [jobId, at(0)]);
+  const ids = inserted.map((r) => Number(r.id));
+  await tdb.query('UPDATE jobs SET running_count = running_count + ? WHERE id = ?', [count, jobId]);
+  return ids;
+}
+
+function finished(jobId: string, executionId: number, i: number): FinishedRun {
+  const started = new Date(Date.UTC(2026, 10, 24, 12, 0, 0, 7 * i));
+  const failed = i % 3 === 1;
+  return {
+    jobId,
+    executionId,
+    startedAt: started,
+    outcome: {
+      status: failed ? 'failed' : 'succeeded',
+      error: failed ? `Boom ${i}: «ünïcödé» 'quoted' \\ ${'x'.repeat(i)}` : null,
+      stack: failed ? `Error: Boom ${i}\n    at task (tasks.ts:${i})` : null,
+      log: i % 2 ? `line ${i}` : '',
+      result: i % 4 === 0 ? JSON.stringify({ n: i }) : null,
+      finishedAt: new Date(started.getTime() + 3 * i + 1),
+      durationMs: 3 * i + 1,
+    },
+  };
+}
+
+describe('writeOutcomes', () => {
+  it('writes each row its own outcome across stretches of ids, and updates counts and last runs', async () => {
+    const from = Date.UTC(2026, 10, 24, 11);
+    const a = await runningRows('a', from, 12);
+    const b = await runningRows('b', from, 3);
+    // Rows of a with gaps of 1, 2 and more than a stretch allows, then b's rows, written in reverse.
+    const picked = [a[0], a[1], a[3], a[4], a[9], a[11]];
+    const runs = [...picked.map((id, i) => finished('a', id, i)), ...b.map((id, i) => finished('b', id, i + 10))];
+    await writeOutcomes(tdb.db, runs.reverse());
+
+    const rows = await tdb.query<OutcomeRow>(
+      'SELECT id, job_id, status, started_at, finished_at, duration_ms, error, stack, log, result FROM job_executions ORDER BY id',
+    );
+    for (const run of runs) {
+      const row = rows.find((r) => Number(r.id) === run.executionId)!;
+      expect(row, `execution ${run.executionId}`).toMatchObject({
+        job_id: run.jobId,
+        status: run.outcome.status,
+        started_at: run.startedAt,
+        finished_at: run.outcome.finishedAt,
+        duration_ms: run.outcome.durationMs,
+        error: run.outcome.error,
+        stack: run.outcome.stack,
+        log: run.outcome.log || null,
+        result: run.outcome.result,
+      });
+    }
+    const untouched = rows.filter((r) => !runs.some((run) => run.executionId === Number(r.id)));
+    expect(untouched.map((r) => r.status)).toEqual(Array(6).fill('running'));
+
+    const jobs = await tdb.query<{ id: string; running_count: number; last_execution_id: number; last_status: string }>(
+      'SELECT id, running_count, last_execution_id, last_status FROM jobs ORDER BY id',
+    );
+    expect(jobs).toEqual([
+      { id: 'a', running_count: 6, last_execution_id: a[11], last_status: finished('a', a[11], 5).outcome.status },
+      { id: 'b', running_count: 0, last_execution_id: b[2], last_status: finished('b', b[2], 12).outcome.status },
+    ]);
+  });
+
+  it('uses one statement for a stretch of close ids, with shared values written once', () => {
+    const runs = [100, 101, 103, 107].map((id, i) => ({ ...finished('a', id, 0), executionId: id, startedAt: new Date(1000 + i) }));
+    const statements = outcomeStatements(runs);
+    expect(statements).toHaveLength(1);
+    expect(statements[0].sql).toContain('started_at = ELT(id - ?, ?)');
+    expect(statements[0].sql).toContain('status = ?');
+    expect(statements[0].values.at(-1)).toEqual([100, 101, 103, 107]);
+    expect(outcomeStatements([...runs, { ...runs[0], executionId: 112 }])).toHaveLength(2);
+  });
+});
