@@ -1,5 +1,5 @@
 import { isTransientDbError, type Db } from '../db/client';
-import { rawQuery, rawTransaction } from '../db/raw';
+import { groupedCase, rawQuery, rawTransaction } from '../db/raw';
 import { coerceError } from '../lib/errors';
 import type { EngineLogger } from './log';
 import type { Outcome } from './run';
@@ -132,15 +132,8 @@ const sameness = (v: unknown) => (v instanceof Date ? v.getTime() : v);
 /** Ids further apart than this start a new statement (the ELT lists below stay short). */
 const MAX_ID_GAP = 4;
 
-/**
- * The outcome UPDATEs of the runs: one single-table UPDATE per stretch of nearby execution ids
- * (the runs of one claim have consecutive ids). A column whose value differs between rows is
- * picked with `ELT(id - base, v1, v2, …)`, a direct index into the stretch's values, so the
- * database does one primary-key lookup per row and no join: a multi-table UPDATE joined with a
- * derived table of the values (one SELECT per row, UNION ALL) costs about three times as much
- * CPU, and a CASE per column compares every row with every id.
- */
-export function outcomeStatements(runs: FinishedRun[]): Array<{ sql: string; values: unknown[] }> {
+/** The runs in stretches of nearby execution ids, in id order (the runs of one claim have consecutive ids). */
+function stretchesOf(runs: FinishedRun[]): FinishedRun[][] {
   const sorted = [...runs].sort((a, b) => a.executionId - b.executionId);
   const stretches: FinishedRun[][] = [];
   for (const r of sorted) {
@@ -148,9 +141,27 @@ export function outcomeStatements(runs: FinishedRun[]): Array<{ sql: string; val
     if (last && r.executionId - last.at(-1)!.executionId <= MAX_ID_GAP) last.push(r);
     else stretches.push([r]);
   }
-  return stretches.map((stretch) => {
-    const base = stretch[0].executionId;
-    const span = stretch.at(-1)!.executionId - base + 1;
+  return stretches;
+}
+
+/** A stretch's values of one column, by position: `ELT(execution id - (base - 1), …)` picks a run's. */
+function byPosition(stretch: FinishedRun[], read: (r: FinishedRun) => unknown): unknown[] {
+  const base = stretch[0].executionId;
+  const slots: unknown[] = new Array(stretch.at(-1)!.executionId - base + 1).fill(null);
+  for (const r of stretch) slots[r.executionId - base] = read(r);
+  return slots;
+}
+
+/**
+ * The outcome UPDATEs of the runs: one single-table UPDATE per stretch of nearby execution ids. A
+ * column whose value differs between rows is picked with `ELT(id - (base - 1), v1, v2, …)`, a
+ * direct index into the stretch's values, so the database does one primary-key lookup per row and
+ * no join: a multi-table UPDATE joined with a derived table of the values (one SELECT per row,
+ * UNION ALL) costs about three times as much CPU, and a CASE per column compares every row with
+ * every id.
+ */
+export function outcomeStatements(runs: FinishedRun[]): Array<{ sql: string; values: unknown[] }> {
+  return stretchesOf(runs).map((stretch) => {
     const sets: string[] = [];
     const values: unknown[] = [];
     for (const [column, read] of OUTCOME_COLUMNS) {
@@ -160,51 +171,67 @@ export function outcomeStatements(runs: FinishedRun[]): Array<{ sql: string; val
         values.push(read(stretch[0]));
         continue;
       }
-      const slots: unknown[] = new Array(span).fill(null);
-      for (const r of stretch) slots[r.executionId - base] = read(r);
       sets.push(`${column} = ELT(id - ?, ?)`);
-      values.push(base - 1, slots);
+      values.push(stretch[0].executionId - 1, byPosition(stretch, read));
     }
     values.push(stretch.map((r) => r.executionId));
     return { sql: `UPDATE job_executions FORCE INDEX (PRIMARY) SET ${sets.join(', ')} WHERE id IN (?)`, values };
   });
 }
 
-/** The jobs' columns written with each batch: runs off the count, and the newest outcome noted. */
-const JOB_COLUMNS = ['id', 'released', 'execution_id', 'status', 'at'];
-const FIRST_JOB = `SELECT ${JOB_COLUMNS.map((c) => `? AS ${c}`).join(', ')}`;
-const NEXT_JOB = ` UNION ALL SELECT ${JOB_COLUMNS.map(() => '?').join(', ')}`;
-/** Each job's newest outcome becomes its "last run" unless a newer execution is noted there already. */
-const NEWER = 'v.execution_id >= COALESCE(j.last_execution_id, 0)';
-
 /**
- * The UPDATE of `count` jobs, joined on the primary key with a derived table of the values (their
- * keys are strings, so outcomeStatements' ELT does not apply). Each condition stays true
- * once last_execution_id is set to the row's id, so it holds whatever order the assignments run in.
+ * The UPDATEs of the jobs of the runs, given each job's newest run here and how many of its runs
+ * this write takes off its count: one single-table UPDATE per stretch of those runs' ids.
+ *
+ * A job's newest outcome becomes its "last run" unless a newer execution is noted there already.
+ * Job ids are strings, so the job's run is found once per row with FIELD (a scan of the stretch's
+ * ids); last_execution_id is assigned first, and the status and time are then picked by position
+ * from it, like the outcomes. A position with no run of this write (a newer execution noted by a
+ * claim) keeps what is there. This relies on single-table assignments being made left to right,
+ * as MySQL and MariaDB do (db/client.ts takes SIMULTANEOUS_ASSIGNMENT out of the session's mode).
+ * A join with a derived table of the values instead costs about twice as much CPU.
  */
-function jobsSql(count: number): string {
-  return `UPDATE jobs j JOIN (${FIRST_JOB}${NEXT_JOB.repeat(count - 1)}) v ON j.id = v.id
-     SET j.running_count = GREATEST(j.running_count - v.released, 0),
-         j.last_status = IF(${NEWER}, v.status, j.last_status),
-         j.last_run_at = IF(${NEWER}, v.at, j.last_run_at),
-         j.last_execution_id = IF(${NEWER}, v.execution_id, j.last_execution_id)`;
+export function jobStatements(newest: FinishedRun[], released: Map<string, number>): Array<{ sql: string; values: unknown[] }> {
+  return stretchesOf(newest).map((stretch) => {
+    const items = stretch.map((r) => ({ id: r.jobId, n: released.get(r.jobId) ?? 0 }));
+    const minus = groupedCase(items, (i) => i.n, (i) => i.n);
+    const offset = stretch[0].executionId - 1;
+    const ids = items.map((i) => i.id);
+    return {
+      sql: `UPDATE jobs FORCE INDEX (PRIMARY)
+               SET running_count = GREATEST(running_count - ${minus.sql}, 0),
+                   last_execution_id = GREATEST(COALESCE(last_execution_id, 0), CAST(ELT(FIELD(id, ?), ?) AS UNSIGNED)),
+                   last_status = COALESCE(ELT(CAST(last_execution_id AS SIGNED) - ?, ?), last_status),
+                   last_run_at = COALESCE(ELT(CAST(last_execution_id AS SIGNED) - ?, ?), last_run_at)
+             WHERE id IN (?)`,
+      values: [
+        ...minus.values,
+        ids,
+        stretch.map((r) => r.executionId),
+        offset,
+        byPosition(stretch, (r) => r.outcome.status),
+        offset,
+        byPosition(stretch, (r) => r.outcome.finishedAt),
+        ids,
+      ],
+    };
+  });
 }
 
 /**
  * Writes outcomes in one transaction: locks the rows still `running` (the runs whose slot this
  * frees: one interrupted meanwhile by recovery has been taken off its job's count already), the
- * UPDATEs of the rows by primary key (outcomeStatements), then one UPDATE of their jobs (counts and
- * last runs). A row that is gone (its job was deleted) is simply not updated.
+ * UPDATEs of the rows by primary key (outcomeStatements), then those of their jobs (counts and
+ * last runs: jobStatements). A row that is gone (its job was deleted) is simply not updated.
  */
 export async function writeOutcomes(db: Db, runs: FinishedRun[]): Promise<void> {
   if (!runs.length) return;
   const newest = new Map<string, FinishedRun>();
   for (const r of runs) if ((newest.get(r.jobId)?.executionId ?? 0) < r.executionId) newest.set(r.jobId, r);
-  // READ COMMITTED: the join reads take no gap locks, so a record never blocks a claim's inserts.
+  // READ COMMITTED: the locking read takes no gap locks, so a record never blocks a claim's inserts.
   await rawTransaction(db, 'READ COMMITTED', async (conn) => {
     const released = countByJob(await lockRunning(conn, runs.map((r) => r.executionId)));
     for (const statement of outcomeStatements(runs)) await rawQuery(conn, statement.sql, statement.values);
-    const jobValues = [...newest.values()].flatMap((r) => [r.jobId, released.get(r.jobId) ?? 0, r.executionId, r.outcome.status, r.outcome.finishedAt]);
-    await rawQuery(conn, jobsSql(newest.size), jobValues);
+    for (const statement of jobStatements([...newest.values()], released)) await rawQuery(conn, statement.sql, statement.values);
   });
 }

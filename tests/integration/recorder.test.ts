@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mysql from 'mysql2/promise';
+import { WITHOUT_SIMULTANEOUS_ASSIGNMENT } from '../../db/client';
 import { createJob } from '../../scheduler/jobs';
 import { outcomeStatements, writeOutcomes, type FinishedRun } from '../../scheduler/recorder';
 import { createTestDatabase, type TestDatabase } from './helpers';
@@ -13,7 +15,7 @@ let tdb: TestDatabase;
 
 beforeAll(async () => {
   tdb = await createTestDatabase('recorder');
-  for (const id of ['a', 'b']) {
+  for (const id of ['a', 'b', 'c']) {
     await createJob(tdb.ctx, { id, task: 'log.message', args: { message: 'x' }, trigger: { type: 'interval', every: { hours: 1 } } });
   }
 });
@@ -70,9 +72,12 @@ describe('writeOutcomes', () => {
     const from = Date.UTC(2026, 10, 24, 11);
     const a = await runningRows('a', from, 12);
     const b = await runningRows('b', from, 3);
+    const c = await runningRows('c', from, 2);
+    // A newer execution of c is noted already (say a missed fire a claim recorded): it stays.
+    await tdb.query("UPDATE jobs SET last_execution_id = ?, last_status = 'missed', last_run_at = ? WHERE id = 'c'", [c[1] + 1000, new Date(from)]);
     // Rows of a with gaps of 1, 2 and more than a stretch allows, then b's rows, written in reverse.
     const picked = [a[0], a[1], a[3], a[4], a[9], a[11]];
-    const runs = [...picked.map((id, i) => finished('a', id, i)), ...b.map((id, i) => finished('b', id, i + 10))];
+    const runs = [...picked.map((id, i) => finished('a', id, i)), ...b.map((id, i) => finished('b', id, i + 10)), ...c.map((id, i) => finished('c', id, i + 20))];
     await writeOutcomes(tdb.db, runs.reverse());
 
     const rows = await tdb.query<OutcomeRow>(
@@ -95,12 +100,15 @@ describe('writeOutcomes', () => {
     const untouched = rows.filter((r) => !runs.some((run) => run.executionId === Number(r.id)));
     expect(untouched.map((r) => r.status)).toEqual(Array(6).fill('running'));
 
-    const jobs = await tdb.query<{ id: string; running_count: number; last_execution_id: number; last_status: string }>(
-      'SELECT id, running_count, last_execution_id, last_status FROM jobs ORDER BY id',
+    const jobs = await tdb.query<{ id: string; running_count: number; last_execution_id: number; last_status: string; last_run_at: Date }>(
+      'SELECT id, running_count, last_execution_id, last_status, last_run_at FROM jobs ORDER BY id',
     );
+    const newestA = finished('a', a[11], 5).outcome;
+    const newestB = finished('b', b[2], 12).outcome;
     expect(jobs).toEqual([
-      { id: 'a', running_count: 6, last_execution_id: a[11], last_status: finished('a', a[11], 5).outcome.status },
-      { id: 'b', running_count: 0, last_execution_id: b[2], last_status: finished('b', b[2], 12).outcome.status },
+      { id: 'a', running_count: 6, last_execution_id: a[11], last_status: newestA.status, last_run_at: newestA.finishedAt },
+      { id: 'b', running_count: 0, last_execution_id: b[2], last_status: newestB.status, last_run_at: newestB.finishedAt },
+      { id: 'c', running_count: 0, last_execution_id: c[1] + 1000, last_status: 'missed', last_run_at: new Date(from) },
     ]);
   });
 
@@ -112,5 +120,17 @@ describe('writeOutcomes', () => {
     expect(statements[0].sql).toContain('status = ?');
     expect(statements[0].values.at(-1)).toEqual([100, 101, 103, 107]);
     expect(outcomeStatements([...runs, { ...runs[0], executionId: 112 }])).toHaveLength(2);
+  });
+
+  it("takes MariaDB's SIMULTANEOUS_ASSIGNMENT out of a connection's mode (the job UPDATEs need left-to-right assignments), keeping the rest", async () => {
+    const conn = await mysql.createConnection({ uri: tdb.url });
+    try {
+      await conn.query("SET SESSION sql_mode = 'STRICT_TRANS_TABLES,SIMULTANEOUS_ASSIGNMENT,NO_ENGINE_SUBSTITUTION'");
+      await conn.query(WITHOUT_SIMULTANEOUS_ASSIGNMENT);
+      const [[row]] = (await conn.query('SELECT @@SESSION.sql_mode AS mode')) as unknown as [[{ mode: string }]];
+      expect(row.mode).toBe('STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION');
+    } finally {
+      await conn.end();
+    }
   });
 });
