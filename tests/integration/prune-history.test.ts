@@ -34,13 +34,20 @@ async function deletesRun(): Promise<number> {
 }
 
 describe('system.prune-history batches', () => {
-  it('deletes 2.2 batches of old rows that share instants, one DELETE per batch, keeping queued and recent rows', async () => {
+  it('deletes 2.2 batches of old rows that share instants, one DELETE per batch, keeping queued, running and recent rows among them', async () => {
     const now = Date.now();
     const total = Math.floor(PRUNE_BATCH * 2.2);
     // Ten attempts per instant (the fire key is job, instant, attempt), so instants straddle batch boundaries.
     const rows = Array.from({ length: total }, (_, i) => ['busy', new Date(now - 40 * 86_400_000 + Math.floor(i / 10) * 1000), 1 + (i % 10), 'succeeded']);
-    for (let i = 0; i < rows.length; i += 2000) {
-      await tdb.query('INSERT INTO job_executions (job_id, scheduled_for, attempt, status) VALUES ?', [rows.slice(i, i + 2000)]);
+    // Between every 500 old rows, a recent row and an old running one: inside the id ranges of the batches.
+    let kept = 0;
+    for (let i = 0; i < rows.length; i += 500) {
+      await tdb.query('INSERT INTO job_executions (job_id, scheduled_for, attempt, status) VALUES ?', [rows.slice(i, i + 500)]);
+      await tdb.query("INSERT INTO job_executions (job_id, scheduled_for, status) VALUES ('busy', ?, 'succeeded'), ('busy', ?, 'running')", [
+        new Date(now - 2000 - i),
+        new Date(now - 45 * 86_400_000 - i),
+      ]);
+      kept++;
     }
     await tdb.query("INSERT INTO job_executions (job_id, scheduled_for, status) VALUES ('busy', ?, 'queued'), ('busy', ?, 'succeeded')", [
       new Date(now - 50 * 86_400_000),
@@ -66,10 +73,11 @@ describe('system.prune-history batches', () => {
     const left = await tdb.query<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM job_executions GROUP BY status ORDER BY status');
     expect(left.map((r) => [r.status, Number(r.n)])).toEqual([
       ['queued', 1],
-      ['succeeded', 1],
+      ['running', kept],
+      ['succeeded', kept + 1],
     ]);
-    // One DELETE per batch of PRUNE_BATCH candidates (the old queued row is a candidate that stays).
-    expect(after - before).toBe(Math.ceil((total + 1) / PRUNE_BATCH));
+    // One DELETE per batch of PRUNE_BATCH candidates (the old queued and running rows are candidates that stay).
+    expect(after - before).toBe(Math.ceil((total + 1 + kept) / PRUNE_BATCH));
   });
 
   it('stops between batches when its signal is aborted', async () => {
