@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { coerceError } from '../lib/errors';
 import { dbErrorCode, isTransientDbError } from '../db/client';
-import { claimDueBatch, dueJobIds } from './batch-claim';
+import { claimDueBatch, dueJobIds, JobDefinitions } from './batch-claim';
 import { claimQueued, dueJobs, earliestFire, earliestQueued, markInterrupted, quarantineJob, queuedRuns, skipRecordedFire } from './claim';
 import { onJobsChanged, type SchedulerContext } from './context';
 import { consoleLogger, type EngineLogger } from './log';
@@ -78,6 +78,8 @@ export class Engine {
   private beating: Promise<void> | null = null;
   private failures = 0;
   private readonly runner: Runner;
+  /** The jobs' definitions as last read by this engine's claims. */
+  private readonly definitions = new JobDefinitions();
   /** Claim turns and fire starts, for tasks that wait for a quiet moment. */
   private readonly busy: BusyTracker;
 
@@ -246,7 +248,11 @@ export class Engine {
   private async claimBatch(jobIds: string[], horizon: Date): Promise<{ claimed: number; deferred: Date | null }> {
     let batch;
     try {
-      batch = await claimDueBatch(this.ctx.db, jobIds, this.ctx.now(), this.instanceId, horizon, (ids) => this.runner.finishedHere(ids));
+      batch = await claimDueBatch(this.ctx.db, jobIds, this.ctx.now(), this.instanceId, {
+        horizon,
+        finishedHere: (ids) => this.runner.finishedHere(ids),
+        definitions: this.definitions,
+      });
     } catch (err) {
       if (isTransientDbError(err)) throw err;
       if (jobIds.length === 1) return { claimed: await this.isolateJob(jobIds[0], horizon, err), deferred: null };
