@@ -11,15 +11,29 @@ export const PRUNE_BATCH = 2000;
 /** After each batch, a pause of this fraction of the batch's time: the engine and the dashboard get the database (and this process) in between. */
 const PAUSE_RATIO = 0.25;
 
+/** Ids of a batch further apart than this are deleted as separate ranges (the rows between are read, not always deleted). */
+const MAX_RANGE_GAP = 64;
+
+/** Sorted ids as [first, last] ranges, a new one wherever two ids are more than `gap` apart. */
+export function idRanges(sorted: number[], gap: number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  for (const id of sorted) {
+    const last = ranges.at(-1);
+    if (last && id - last[1] <= gap) last[1] = id;
+    else ranges.push([id, id]);
+  }
+  return ranges;
+}
+
 /**
  * How the old rows are found and deleted, batch by batch:
  * 1. the next PRUNE_BATCH ids in (scheduled_for, id) order before the cutoff, read from the
  *    job_executions_sched_idx index alone, starting after the last row of the previous batch (a
  *    keyset, so no batch re-reads the entries the previous ones deleted and purge has not yet
  *    removed — what makes a repeated `DELETE … WHERE scheduled_for < ? LIMIT n` slow down);
- * 2. `DELETE … WHERE id BETWEEN first AND last` (or `id IN (…)` when the ids are sparse): a
- *    stretch of old rows, far below the newest ids, so the engine's inserts of new fires (at the
- *    end of the primary key) are never blocked by the retention run.
+ * 2. `DELETE … WHERE id BETWEEN first AND last OR …` (or `id IN (…)` when the ids are scattered):
+ *    stretches of old rows, far below the newest ids, so the engine's inserts of new fires (at
+ *    the end of the primary key) are never blocked by the retention run.
  * Each batch waits for a quiet moment of the engine first (ctx.quiet: not during a claim turn,
  * nor just before fires start), so the deletes run between the engine's bursts of work.
  * Plain mysql2 (db/raw.ts): this task runs inside the engine's process, and building statements
@@ -57,17 +71,20 @@ export const pruneHistory = defineTask({
       if (batch.length === 0) break;
       after = batch[batch.length - 1];
       const ids = batch.map((r) => Number(r.id)).sort((a, b) => a - b);
-      const [first, last] = [ids[0], ids[ids.length - 1]];
       // Running and queued rows stay (their outcome is still to be written), however old. Ids
-      // follow time (a row is inserted when its fire is claimed), so a batch is usually a dense
-      // stretch of the primary key: deleted as a range (a third cheaper than a list of ids), the
-      // cutoff checked again for the other rows in it. A sparse batch is deleted by its ids.
+      // follow time (a row is inserted when its fire is claimed), so a batch is mostly stretches
+      // of the primary key: each is deleted as a range (a third cheaper than a list of its ids),
+      // the cutoff checked again for the rows between the batch's, which may be newer. When the
+      // ranges would read many rows that are not the batch's, the ids are listed instead.
+      const ranges = idRanges(ids, MAX_RANGE_GAP);
+      const covered = ranges.reduce((n, [first, last]) => n + last - first + 1, 0);
       const res =
-        last - first < 2 * ids.length
+        covered <= 1.5 * ids.length
           ? await rawPoolQuery(
               ctx.db,
-              "DELETE FROM job_executions WHERE id BETWEEN ? AND ? AND scheduled_for < ? AND status NOT IN ('running', 'queued')",
-              [first, last, cutoff],
+              `DELETE FROM job_executions WHERE (${ranges.map(() => 'id BETWEEN ? AND ?').join(' OR ')})
+                  AND scheduled_for < ? AND status NOT IN ('running', 'queued')`,
+              [...ranges.flat(), cutoff],
             )
           : await rawPoolQuery(ctx.db, "DELETE FROM job_executions WHERE id IN (?) AND status NOT IN ('running', 'queued')", [ids]);
       deleted += res.affectedRows;

@@ -27,6 +27,20 @@ afterAll(async () => {
   await tdb?.cleanup();
 });
 
+/** Runs the retention task for executions older than 30 days as of `now`, on the pool's one connection. */
+async function pruneAsOf(now: number, signal = new AbortController().signal): Promise<{ deleted: number }> {
+  const ctx = {
+    jobId: 'busy',
+    executionId: 0,
+    scheduledFor: new Date(now),
+    attempt: 1,
+    signal,
+    log: { info: () => {}, warn: () => {}, error: () => {} },
+    db: drizzle(pool, { schema, mode: 'default' }),
+  };
+  return (await pruneHistory.run({ olderThanDays: 30 }, ctx)) as { deleted: number };
+}
+
 /** DELETE statements run so far on the pool's one connection. */
 async function deletesRun(): Promise<number> {
   const [rows] = await pool.query("SHOW SESSION STATUS LIKE 'Com_delete'");
@@ -55,18 +69,7 @@ describe('system.prune-history batches', () => {
     ]);
 
     const before = await deletesRun();
-    const result = (await pruneHistory.run(
-      { olderThanDays: 30 },
-      {
-        jobId: 'busy',
-        executionId: 0,
-        scheduledFor: new Date(now),
-        attempt: 1,
-        signal: new AbortController().signal,
-        log: { info: () => {}, warn: () => {}, error: () => {} },
-        db: drizzle(pool, { schema, mode: 'default' }),
-      },
-    )) as { deleted: number };
+    const result = await pruneAsOf(now);
     const after = await deletesRun();
 
     expect(result.deleted).toBe(total);
@@ -80,22 +83,22 @@ describe('system.prune-history batches', () => {
     expect(after - before).toBe(Math.ceil((total + 1 + kept) / PRUNE_BATCH));
   });
 
+  it('deletes old rows scattered among recent ones (every other id) by listing their ids', async () => {
+    await tdb.query('DELETE FROM job_executions');
+    const now = Date.now();
+    const rows = Array.from({ length: 600 }, (_, i) =>
+      i % 2 ? ['busy', new Date(now - 3000 - i), 1, 'succeeded'] : ['busy', new Date(now - 40 * 86_400_000 + i * 1000), 1, 'failed'],
+    );
+    await tdb.query('INSERT INTO job_executions (job_id, scheduled_for, attempt, status) VALUES ?', [rows]);
+    const result = await pruneAsOf(now);
+    expect(result.deleted).toBe(300);
+    const left = await tdb.query<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM job_executions GROUP BY status');
+    expect(left.map((r) => [r.status, Number(r.n)])).toEqual([['succeeded', 300]]);
+  });
+
   it('stops between batches when its signal is aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('shutdown'));
-    await expect(
-      pruneHistory.run(
-        { olderThanDays: 30 },
-        {
-          jobId: 'busy',
-          executionId: 0,
-          scheduledFor: new Date(),
-          attempt: 1,
-          signal: controller.signal,
-          log: { info: () => {}, warn: () => {}, error: () => {} },
-          db: tdb.db,
-        },
-      ),
-    ).rejects.toThrow('shutdown');
+    await expect(pruneAsOf(Date.now(), controller.signal)).rejects.toThrow('shutdown');
   });
 });
