@@ -200,7 +200,7 @@ export function jobStatements(newest: FinishedRun[], released: Map<string, numbe
     return {
       sql: `UPDATE jobs FORCE INDEX (PRIMARY)
                SET running_count = GREATEST(running_count - ${minus.sql}, 0),
-                   last_execution_id = GREATEST(COALESCE(last_execution_id, 0), CAST(ELT(FIELD(id, ?), ?) AS UNSIGNED)),
+                   last_execution_id = NULLIF(GREATEST(COALESCE(last_execution_id, 0), COALESCE(CAST(ELT(FIELD(id, ?), ?) AS UNSIGNED), 0)), 0),
                    last_status = COALESCE(ELT(CAST(last_execution_id AS SIGNED) - ?, ?), last_status),
                    last_run_at = COALESCE(ELT(CAST(last_execution_id AS SIGNED) - ?, ?), last_run_at)
              WHERE id IN (?)`,
