@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimDueBatch, JobDefinitions } from '../../scheduler/batch-claim';
+import { claimDueBatch } from '../../scheduler/batch-claim';
+import { JobDefinitions } from '../../scheduler/job-definitions';
 import { createJob, deleteJob, updateJob } from '../../scheduler/jobs';
 import { createTestDatabase, type TestDatabase } from './helpers';
 
