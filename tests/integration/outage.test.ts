@@ -291,7 +291,11 @@ describe('a database outage under load', () => {
       expect(outageRow, `${jobId}: a missed row for the outage in ${JSON.stringify(missed.map(brief))}`).toBeDefined();
       expect(outageRow!.scheduled_for.getTime()).toBeLessThan(cutAt + 1000);
       expect(outageRow!.missed_count!).toBeGreaterThanOrEqual(Math.floor(OUTAGE_MS / 1000));
-      expect(outageRow!.error, `${jobId}: why the outage's fires did not run`).toMatch(shortGrace(jobId) ? /beyond the misfire grace/ : /coalesced/);
+      // Beyond grace with the short grace, unless the claim came within grace of the last missed
+      // fire (an engine waking exactly at the catch-up's instant finds that fire exactly 1 s late,
+      // which is within grace): then the fires were coalesced, as with the default grace.
+      const outageBeyond = shortGrace(jobId) && claimedAt(outageRow!) - outageRow!.missed_until!.getTime() > SHORT_GRACE_MS;
+      expect(outageRow!.error, `${jobId}: why the outage's fires did not run`).toMatch(outageBeyond ? /beyond the misfire grace/ : /coalesced/);
       missedCounts.push(outageRow!.missed_count!);
       otherMissed += missed.length - 1;
       const outageRuns = inOutage.filter((r) => r.status !== 'missed');
