@@ -282,15 +282,20 @@ describe('a database outage under load', () => {
       }
       expect(new Set(missed.map((r) => r.finished_at!.getTime())).size, `${jobId}: one missed row per claim`).toBe(missed.length);
 
-      // The outage itself: nothing was claimed during it.
-      const inOutage = fires.filter((r) => r.scheduled_for.getTime() > cutAt && r.scheduled_for.getTime() < restoredAt);
+      // The outage itself: nothing was claimed during it. A fire due in its first second may have
+      // been claimed ahead before the cut (the lookahead grows to 1 s when claims are slow): it then
+      // started on time, its database work done before the outage.
+      const claimedAhead = (r: FireRow) =>
+        r.status !== 'missed' && r.started_at !== null && r.scheduled_for.getTime() < cutAt + 1000 && claimedAt(r) - r.scheduled_for.getTime() <= START_SLACK_MS;
+      const ahead = fires.filter((r) => r.scheduled_for.getTime() > cutAt && claimedAhead(r));
+      const inOutage = fires.filter((r) => r.scheduled_for.getTime() > cutAt && r.scheduled_for.getTime() < restoredAt && !ahead.includes(r));
       for (const r of inOutage) expect(claimedAt(r), `${brief(r)}: claimed after the restore`).toBeGreaterThanOrEqual(restoredAt);
       // Its fires are folded into one missed row written after the restore, with the catch-up:
       // beyond grace (short grace) or coalesced (default grace), never a burst of late runs.
       const outageRow = missed.find((m) => m.scheduled_for.getTime() < restoredAt && m.finished_at!.getTime() >= restoredAt);
       expect(outageRow, `${jobId}: a missed row for the outage in ${JSON.stringify(missed.map(brief))}`).toBeDefined();
-      expect(outageRow!.scheduled_for.getTime()).toBeLessThan(cutAt + 1000);
-      expect(outageRow!.missed_count!).toBeGreaterThanOrEqual(Math.floor(OUTAGE_MS / 1000));
+      expect(outageRow!.scheduled_for.getTime()).toBeLessThan(cutAt + 1000 * (1 + ahead.length));
+      expect(outageRow!.missed_count!).toBeGreaterThanOrEqual(Math.floor(OUTAGE_MS / 1000) - ahead.length);
       // Beyond grace with the short grace, unless the claim came within grace of the last missed
       // fire (an engine waking exactly at the catch-up's instant finds that fire exactly 1 s late,
       // which is within grace): then the fires were coalesced, as with the default grace.
