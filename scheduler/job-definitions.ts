@@ -40,7 +40,10 @@ export class JobDefinitions {
   }
 }
 
-/** Reads and locks the due jobs among `jobIds`: the hot columns, and the whole row of jobs not known in this version. */
+/**
+ * Reads and locks the due jobs among `jobIds`: the hot columns, and the whole row of the jobs whose
+ * definition is not known in this version.
+ */
 export async function lockDueJobs(conn: RawConnection, jobIds: string[], horizon: Date, definitions: JobDefinitions): Promise<JobRow[]> {
   const hot = await rawQuery<Array<Record<string, unknown> & { id: string; fingerprint: string }>>(
     conn,

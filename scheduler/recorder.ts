@@ -1,6 +1,7 @@
 import { isTransientDbError, type Db } from '../db/client';
 import { groupedCase, rawQuery, rawTransaction } from '../db/raw';
 import { coerceError } from '../lib/errors';
+import { nearbyRuns } from '../lib/nearby';
 import type { EngineLogger } from './log';
 import type { Outcome } from './run';
 import { countByJob, lockRunning } from './slots';
@@ -135,13 +136,7 @@ const MAX_ID_GAP = 4;
 /** The runs in stretches of nearby execution ids, in id order (the runs of one claim have consecutive ids). */
 function stretchesOf(runs: FinishedRun[]): FinishedRun[][] {
   const sorted = [...runs].sort((a, b) => a.executionId - b.executionId);
-  const stretches: FinishedRun[][] = [];
-  for (const r of sorted) {
-    const last = stretches.at(-1);
-    if (last && r.executionId - last.at(-1)!.executionId <= MAX_ID_GAP) last.push(r);
-    else stretches.push([r]);
-  }
-  return stretches;
+  return nearbyRuns(sorted, (r) => r.executionId, MAX_ID_GAP);
 }
 
 /** A stretch's values of one column, by position: `ELT(execution id - (base - 1), …)` picks a run's. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { rawPoolQuery } from '../../db/raw';
+import { nearbyRuns } from '../../lib/nearby';
 import { defineTask } from '../task';
 
 /**
@@ -16,13 +17,7 @@ const MAX_RANGE_GAP = 64;
 
 /** Sorted ids as [first, last] ranges, a new one wherever two ids are more than `gap` apart. */
 export function idRanges(sorted: number[], gap: number): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  for (const id of sorted) {
-    const last = ranges.at(-1);
-    if (last && id - last[1] <= gap) last[1] = id;
-    else ranges.push([id, id]);
-  }
-  return ranges;
+  return nearbyRuns(sorted, (id) => id, gap).map((run) => [run[0], run.at(-1)!]);
 }
 
 /**
