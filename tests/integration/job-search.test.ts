@@ -99,7 +99,13 @@ async function walkPages(query: Record<string, unknown>, countCap: number): Prom
 
 describe('what a search matches', () => {
   it('matches words by their start in the name or in the id, case and accents ignored', async () => {
-    expect(await ids({ q: 'zurich' })).toEqual(['zurich-nightly']);
+    const got = await ids({ q: 'zurich' });
+    if (got.length === 0) {
+      // Seen twice in CI (never reproduced): say whether the full-text index or the search lost the row.
+      const [byIndex] = await pool.query("SELECT id FROM jobs WHERE MATCH(name, id) AGAINST('+zurich*' IN BOOLEAN MODE)");
+      console.log('search for "zurich" found nothing;', JSON.stringify({ byIndex, again: await ids({ q: 'zurich' }) }));
+    }
+    expect(got).toEqual(['zurich-nightly']);
     expect(await ids({ q: 'ZÜRICH back' })).toEqual(['zurich-nightly']);
     expect(await ids({ q: 'invoices' })).toEqual(['voices-x']);
     expect(await ids({ q: 'voices', sort: 'name' })).toEqual(['voices-x']); // from the id; not "invoices" in the name
