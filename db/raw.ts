@@ -1,5 +1,5 @@
 import { getTableColumns, type Table } from 'drizzle-orm';
-import type mysql from 'mysql2/promise';
+import mysql from 'mysql2/promise';
 import type { Db } from './client';
 
 /**
@@ -59,6 +59,14 @@ async function transactionOnce<T>(db: Db, isolation: IsolationLevel, fn: (conn: 
   }
 }
 
+/**
+ * The database session behind a connection handle: mysql2's promise API hands out a new wrapper
+ * for the same session at each getConnection, so per-session facts are kept by what it wraps.
+ */
+export function sessionOf(conn: RawConnection): object {
+  return (conn as { connection?: object }).connection ?? conn;
+}
+
 /** Runs one statement on a connection of the pool, outside any transaction. */
 export async function rawPoolQuery<T = mysql.ResultSetHeader>(db: Db, sql: string, values: unknown[] = []): Promise<T> {
   return rawQuery<T>(clientOf(db) as RawConnection, sql, values);
@@ -109,4 +117,39 @@ export function groupedCase<T extends { id: string }>(items: T[], key: (t: T) =>
   if (groups.size === 1) return { sql: '?', values: [[...groups.values()][0].value] };
   const values = [...groups.values()].flatMap((g) => [g.ids, g.value]);
   return { sql: `CASE ${'WHEN id IN (?) THEN ? '.repeat(groups.size)}END`, values };
+}
+
+/**
+ * An instant as a SQL literal (`'YYYY-MM-DD HH:MM:SS.mmm'`, UTC, as the pool writes a Date),
+ * formatted once per millisecond and shared: mysql2 formats every Date it escapes anew (a copy of
+ * the Date and a dozen string pieces), and the engine's batches send the same few instants (a
+ * scheduled second, a claim's clock) hundreds of times a statement.
+ */
+export class SqlInstant {
+  private constructor(
+    readonly ms: number,
+    private readonly literal: string,
+  ) {}
+
+  private static readonly cache = new Map<number, SqlInstant>();
+
+  /** The literal of `date` (null stays null, for SQL NULL). */
+  static of(date: Date | null | undefined): SqlInstant | null {
+    if (!date) return null;
+    const ms = date.getTime();
+    let instant = SqlInstant.cache.get(ms);
+    if (!instant) {
+      // Instants of a few seconds around now are what is asked for: the cache starts again when full.
+      if (SqlInstant.cache.size >= 20_000) SqlInstant.cache.clear();
+      // The pool's own formatting (timezone 'Z'), so a literal is exactly what the Date would give.
+      instant = new SqlInstant(ms, mysql.escape(date, false, 'Z'));
+      SqlInstant.cache.set(ms, instant);
+    }
+    return instant;
+  }
+
+  /** What mysql2's escaping writes for this value. */
+  toSqlString(): string {
+    return this.literal;
+  }
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { groupedCase, rawQuery, rawTransaction, type RawConnection } from '../db/raw';
+import { groupedCase, rawQuery, rawTransaction, sessionOf, SqlInstant, type RawConnection } from '../db/raw';
 import { jobExecutions, jobs, type JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
 import type { JobState } from '../lib/schemas';
@@ -103,9 +103,9 @@ export async function claimDueBatch(
 
     const rows: NewExecution[] = [];
     const moves: Array<{ id: string; next: Date | null; state: JobState }> = [];
-    /** Per job, the key of the row that becomes its "last run" now (none when a run starts or waits). */
-    const noted = new Map<string, string>();
-    const starting: Array<{ job: JobRow; key: string; scheduledFor: Date }> = [];
+    /** Per job, the index in `rows` of the row that becomes its "last run" now (none when a run starts or waits). */
+    const noted = new Map<string, number>();
+    const starting: Array<{ job: JobRow; row: number; scheduledFor: Date }> = [];
     const quarantined: BatchClaim['quarantined'] = [];
     let claimed = 0;
     let deferred: Date | null = null;
@@ -129,7 +129,7 @@ export async function claimDueBatch(
           error: `Could not schedule this job, so it was paused: ${reason}. Fix the job and resume it.`,
         });
         moves.push({ id: job.id, next: null, state: 'paused' });
-        noted.set(job.id, fireKey(job.id, at));
+        noted.set(job.id, rows.length - 1);
         quarantined.push({ job, reason: reason! });
         continue;
       }
@@ -146,7 +146,7 @@ export async function claimDueBatch(
           instance,
           error: missedText(m, now, grace, plan.runAt),
         });
-        noted.set(job.id, fireKey(job.id, m.at));
+        noted.set(job.id, rows.length - 1);
       }
       const at = plan.runAt;
       if (!at) continue;
@@ -161,7 +161,7 @@ export async function claimDueBatch(
           instance,
           error: `Skipped: ${inProgress} run(s) still in progress and max instances is ${job.options.maxInstances}.`,
         });
-        noted.set(job.id, fireKey(job.id, at));
+        noted.set(job.id, rows.length - 1);
       } else if (jitterMs > 0) {
         // Jitter: the fire is claimed now and started by whichever engine picks it up after the delay.
         rows.push({ jobId: job.id, scheduledFor: at, status: 'queued', runAfter: new Date(at.getTime() + Math.floor(Math.random() * jitterMs)) });
@@ -170,7 +170,7 @@ export async function claimDueBatch(
         // started_at: the claim, until the outcome writes when the task really started. (A run
         // claimed ahead whose instance dies before its instant stays "started" at its claim.)
         rows.push({ jobId: job.id, scheduledFor: at, status: 'running', startedAt: now, instance });
-        starting.push({ job, key: fireKey(job.id, at), scheduledFor: at });
+        starting.push({ job, row: rows.length - 1, scheduledFor: at });
         noted.delete(job.id);
       }
     }
@@ -178,8 +178,8 @@ export async function claimDueBatch(
     if (!moves.length) return { claimed: 0, locked: due.length, deferred, runs: [], quarantined };
     const ids = await insertWithIds(conn, rows);
     await moveJobs(conn, moves, starting.map((s) => s.job.id));
-    await noteLastRunsFromRows(conn, [...noted.values()].map((k) => ids.get(k)!));
-    const runs = starting.map((s) => ({ job: s.job, scheduledFor: s.scheduledFor, executionId: ids.get(s.key)! }));
+    await noteLastRunsFromRows(conn, [...noted.values()].map((i) => ids[i]));
+    const runs = starting.map((s) => ({ job: s.job, scheduledFor: s.scheduledFor, executionId: ids[s.row] }));
     return { claimed, locked: due.length, deferred, runs, quarantined };
   });
 }
@@ -201,48 +201,80 @@ async function runningCounts(conn: RawConnection, starting: JobRow[], finishedHe
 }
 
 const INSERT_COLUMNS = ['jobId', 'scheduledFor', 'attempt', 'status', 'startedAt', 'finishedAt', 'instance', 'error', 'missedCount', 'missedUntil', 'runAfter'] as const;
-const INSERT_SQL = `INSERT INTO job_executions (${INSERT_COLUMNS.map((k) => `\`${jobExecutions[k].name}\``).join(', ')}) VALUES ?`;
+type InsertColumn = (typeof INSERT_COLUMNS)[number];
+const DATE_COLUMNS: ReadonlySet<InsertColumn> = new Set(['scheduledFor', 'startedAt', 'finishedAt', 'missedUntil', 'runAfter']);
+
+/** Whether a chunk's rows need this column (the others take its default: NULL, or attempt 1). */
+function needed(chunk: NewExecution[], column: InsertColumn): boolean {
+  return column === 'jobId' || column === 'scheduledFor' || column === 'status' || chunk.some((r) => r[column] != null && !(column === 'attempt' && r[column] === 1));
+}
 
 /**
- * Inserts the rows and returns their ids by fire key. MySQL has no INSERT … RETURNING; the rows of
- * one INSERT usually get consecutive ids (auto-increment lock modes 0 and 1), so the first rows
- * from the insert id on, read by primary key, are checked against the keys. When they don't match
- * (lock mode 2 with concurrent inserts), the ids are read by fire key, one scheduled instant at a
- * time (a row-constructor IN list of hundreds of tuples costs the optimizer far more).
+ * Inserts the rows and returns their ids, in order. Only the columns some row of a chunk sets are
+ * sent (a batch of runs starting needs 5 of the 11), and instants go as shared literals
+ * (SqlInstant). MySQL has no INSERT … RETURNING: with the server's auto-increment lock mode 0 or 1
+ * and an increment of 1, the rows of one multi-row INSERT get consecutive ids from its insert id
+ * (consecutiveIds). Otherwise (lock mode 2, where concurrent inserts interleave) the ids are read
+ * back by fire key, one scheduled instant at a time (a row-constructor IN list of hundreds of
+ * tuples costs the optimizer far more).
  */
-async function insertWithIds(conn: RawConnection, rows: NewExecution[]): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
+async function insertWithIds(conn: RawConnection, rows: NewExecution[]): Promise<number[]> {
+  const ids: number[] = [];
+  const consecutive = await consecutiveIds(conn);
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     const chunk = rows.slice(i, i + INSERT_CHUNK);
-    const res = await rawQuery(conn, INSERT_SQL, [chunk.map((r) => INSERT_COLUMNS.map((k) => r[k] ?? (k === 'attempt' ? 1 : null)))]);
-    const found = await rawQuery<Array<{ id: number; job_id: string; scheduled_for: Date; attempt: number }>>(
-      conn,
-      'SELECT id, job_id, scheduled_for, attempt FROM job_executions WHERE id >= ? ORDER BY id LIMIT ?',
-      [res.insertId, chunk.length],
-    );
-    const byKey = new Map(found.map((f) => [fireKey(f.job_id, f.scheduled_for, f.attempt), Number(f.id)]));
-    const keys = chunk.map((r) => fireKey(r.jobId, r.scheduledFor, r.attempt));
-    if (keys.every((k) => byKey.has(k))) {
-      for (const k of keys) ids.set(k, byKey.get(k)!);
+    const columns = INSERT_COLUMNS.filter((k) => needed(chunk, k));
+    const values = chunk.map((r) => columns.map((k) => (DATE_COLUMNS.has(k) ? SqlInstant.of(r[k] as Date | null | undefined) : (r[k] ?? null))));
+    const res = await rawQuery(conn, `INSERT INTO job_executions (${columns.map((k) => `\`${jobExecutions[k].name}\``).join(', ')}) VALUES ?`, [values]);
+    if (consecutive) {
+      for (let k = 0; k < chunk.length; k++) ids.push(res.insertId + k);
       continue;
     }
-    const byInstant = new Map<number, Set<string>>();
-    for (const r of chunk) {
-      const at = r.scheduledFor.getTime();
-      if (!byInstant.has(at)) byInstant.set(at, new Set());
-      byInstant.get(at)!.add(r.jobId);
-    }
-    for (const [at, jobIds] of byInstant) {
-      const rowsAt = await rawQuery<Array<{ id: number; job_id: string; attempt: number }>>(
-        conn,
-        'SELECT id, job_id, attempt FROM job_executions WHERE scheduled_for = ? AND job_id IN (?)',
-        [new Date(at), [...jobIds]],
-      );
-      for (const f of rowsAt) ids.set(fireKey(f.job_id, new Date(at), f.attempt), Number(f.id));
-    }
-    for (const k of keys) if (!ids.has(k)) throw new Error(`the claimed fire ${k.replace(/\u0000/g, ' ')} has no row after its insert`);
+    ids.push(...(await idsByFireKey(conn, chunk)));
   }
   return ids;
+}
+
+/**
+ * Whether this session's multi-row INSERTs get consecutive ids: auto-increment lock mode 0 or 1
+ * (MariaDB's default) and an increment of 1. Asked once per connection (the increment is a
+ * session setting; the lock mode is fixed at server start).
+ */
+async function consecutiveIds(conn: RawConnection): Promise<boolean> {
+  const session = sessionOf(conn);
+  let known = consecutiveBySession.get(session);
+  if (known === undefined) {
+    const [row] = await rawQuery<Array<{ mode: number; inc: number }>>(conn, 'SELECT @@innodb_autoinc_lock_mode AS mode, @@SESSION.auto_increment_increment AS inc');
+    known = Number(row.inc) === 1 && (Number(row.mode) === 0 || Number(row.mode) === 1);
+    consecutiveBySession.set(session, known);
+  }
+  return known;
+}
+const consecutiveBySession = new WeakMap<object, boolean>();
+
+/** The ids of a chunk's rows just inserted, read back by fire key (in the chunk's order). */
+async function idsByFireKey(conn: RawConnection, chunk: NewExecution[]): Promise<number[]> {
+  const byKey = new Map<string, number>();
+  const byInstant = new Map<number, Set<string>>();
+  for (const r of chunk) {
+    const at = r.scheduledFor.getTime();
+    if (!byInstant.has(at)) byInstant.set(at, new Set());
+    byInstant.get(at)!.add(r.jobId);
+  }
+  for (const [at, jobIds] of byInstant) {
+    const rowsAt = await rawQuery<Array<{ id: number; job_id: string; attempt: number }>>(
+      conn,
+      'SELECT id, job_id, attempt FROM job_executions WHERE scheduled_for = ? AND job_id IN (?)',
+      [new Date(at), [...jobIds]],
+    );
+    for (const f of rowsAt) byKey.set(fireKey(f.job_id, new Date(at), f.attempt), Number(f.id));
+  }
+  return chunk.map((r) => {
+    const key = fireKey(r.jobId, r.scheduledFor, r.attempt);
+    const id = byKey.get(key);
+    if (id === undefined) throw new Error(`the claimed fire ${key.replace(/\u0000/g, ' ')} has no row after its insert`);
+    return id;
+  });
 }
 
 /**
@@ -250,7 +282,7 @@ async function insertWithIds(conn: RawConnection, rows: NewExecution[]): Promise
  * and counts the runs starting now on their jobs.
  */
 async function moveJobs(conn: RawConnection, moves: Array<{ id: string; next: Date | null; state: JobState }>, started: string[]): Promise<void> {
-  const next = groupedCase(moves, (m) => (m.next ? m.next.getTime() : null), (m) => m.next);
+  const next = groupedCase(moves, (m) => (m.next ? m.next.getTime() : null), (m) => SqlInstant.of(m.next));
   const state = groupedCase(moves, (m) => m.state, (m) => m.state);
   // Every job of the batch starting a run (the usual case) needs no list of which.
   const all = started.length === moves.length;

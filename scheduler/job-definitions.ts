@@ -11,8 +11,13 @@ const jobRows = rowMapper(jobs);
 /** How a job's definition is told apart from its earlier versions (see JobDefinitions). */
 const FINGERPRINT = "CONCAT_WS(' ', version, created_at, updated_at, CRC32(CONCAT_WS(' ', task, args, `trigger`, options))) AS fingerprint";
 
+/** Milliseconds since the epoch of a UTC DATETIME column, as a number (no Date parsed per row). */
+const epochMs = (column: string) => `TIMESTAMPDIFF(MICROSECOND, '1970-01-01', ${column}) DIV 1000 AS ${column}`;
+
 /** The columns of a job that claims and outcomes change: read on every claim. */
-const HOT_COLUMNS = 'id, state, next_run_at, running_count, last_run_at, last_status, last_execution_id';
+const HOT_COLUMNS = `id, state, ${epochMs('next_run_at')}, running_count, ${epochMs('last_run_at')}, last_status, last_execution_id`;
+
+const instantOf = (ms: unknown) => (ms === null ? null : new Date(Number(ms)));
 
 /** Entries kept at most (beyond, the cache starts again: jobs deleted long ago leave it so). */
 const MAX_DEFINITIONS = 100_000;
@@ -71,9 +76,9 @@ export async function lockDueJobs(conn: RawConnection, jobIds: string[], horizon
       {
         ...known,
         state: h.state as JobRow['state'],
-        nextRunAt: h.next_run_at as Date | null,
+        nextRunAt: instantOf(h.next_run_at),
         runningCount: Number(h.running_count),
-        lastRunAt: h.last_run_at as Date | null,
+        lastRunAt: instantOf(h.last_run_at),
         lastStatus: h.last_status as JobRow['lastStatus'],
         lastExecutionId: h.last_execution_id === null ? null : Number(h.last_execution_id),
       },

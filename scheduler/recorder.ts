@@ -1,5 +1,5 @@
 import { isTransientDbError, type Db } from '../db/client';
-import { groupedCase, rawQuery, rawTransaction } from '../db/raw';
+import { groupedCase, rawQuery, rawTransaction, SqlInstant } from '../db/raw';
 import { coerceError } from '../lib/errors';
 import { nearbyRuns } from '../lib/nearby';
 import type { EngineLogger } from './log';
@@ -61,10 +61,16 @@ export class Recorder {
           this.pump();
         });
       }
-    }).finally(() => {
-      ofJob.delete(run.executionId);
-      if (!ofJob.size) this.pending.delete(run.jobId);
     });
+  }
+
+  /** The outcomes are written (or given up on): no longer pending, and their callers go on. */
+  private settle(batch: Entry[]): void {
+    for (const { run, resolve } of batch) {
+      const ofJob = this.pending.get(run.jobId);
+      if (ofJob?.delete(run.executionId) && !ofJob.size) this.pending.delete(run.jobId);
+      resolve();
+    }
   }
 
   /** The executions of these jobs whose run is over and whose outcome is waiting to be written. */
@@ -93,7 +99,7 @@ export class Recorder {
     for (let attempt = 1; ; attempt++) {
       try {
         await writeOutcomes(this.db, batch.map((e) => e.run));
-        for (const e of batch) e.resolve();
+        this.settle(batch);
         return;
       } catch (err) {
         const transient = isTransientDbError(err);
@@ -105,7 +111,7 @@ export class Recorder {
         const ids = batch.map((e) => e.run.executionId).join(', ');
         if (this.closed || (!transient && attempt >= MAX_NON_TRANSIENT_ATTEMPTS)) {
           this.log.error(`could not record execution(s) ${ids}; recovery will mark them: ${coerceError(err).message}`, err);
-          for (const e of batch) e.resolve();
+          this.settle(batch);
           return;
         }
         if (attempt === 1) this.log.warn(`could not record execution(s) ${ids}; retrying until the database answers: ${coerceError(err).message}`);
@@ -118,8 +124,8 @@ export class Recorder {
 /** The outcome columns written, and how each is read off a finished run. */
 const OUTCOME_COLUMNS: Array<[string, (r: FinishedRun) => unknown]> = [
   ['status', (r) => r.outcome.status],
-  ['started_at', (r) => r.startedAt],
-  ['finished_at', (r) => r.outcome.finishedAt],
+  ['started_at', (r) => SqlInstant.of(r.startedAt)],
+  ['finished_at', (r) => SqlInstant.of(r.outcome.finishedAt)],
   ['duration_ms', (r) => r.outcome.durationMs],
   ['error', (r) => r.outcome.error],
   ['stack', (r) => r.outcome.stack],
@@ -127,8 +133,8 @@ const OUTCOME_COLUMNS: Array<[string, (r: FinishedRun) => unknown]> = [
   ['result', (r) => r.outcome.result],
 ];
 
-/** What makes two column values the same (Dates compare by instant). */
-const sameness = (v: unknown) => (v instanceof Date ? v.getTime() : v);
+/** What makes two column values the same (instants compare by their millisecond). */
+const sameness = (v: unknown) => (v instanceof SqlInstant ? v.ms : v);
 
 /** Ids further apart than this start a new statement (the ELT lists below stay short). */
 const MAX_ID_GAP = 4;
@@ -206,7 +212,7 @@ export function jobStatements(newest: FinishedRun[], released: Map<string, numbe
         offset,
         byPosition(stretch, (r) => r.outcome.status),
         offset,
-        byPosition(stretch, (r) => r.outcome.finishedAt),
+        byPosition(stretch, (r) => SqlInstant.of(r.outcome.finishedAt)),
         ids,
       ],
     };

@@ -38,6 +38,8 @@ export class Runner {
   private abandonPending = false;
   private readonly abandoned: number[] = [];
   private readonly recorder: Recorder;
+  /** Tasks' quiet(): one function for every run. */
+  private readonly quiet = (ms: number) => this.busy.quiet(ms);
 
   constructor(
     private readonly ctx: SchedulerContext,
@@ -161,7 +163,7 @@ export class Runner {
     const signal = controller?.signal ?? this.shutdownSignal.signal;
     const startedAt = this.ctx.now();
     try {
-      const outcome = await runTask(this.ctx.db, job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, signal, this.ctx.now, (ms) => this.busy.quiet(ms));
+      const outcome = await runTask(this.ctx.db, job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, signal, this.ctx.now, this.quiet);
       if (timer) clearTimeout(timer);
       await this.recorder.record({ jobId: job.id, executionId: run.id, startedAt, outcome });
       const retries = job.options.retries;

@@ -31,33 +31,34 @@ function stripNullish<T extends object>(o: T): T {
  * The start window is inclusive, the end exclusive.
  */
 export function nextFireTime(trigger: StoredTriggerWithAnchor, after: Date): Date | null {
-  const start = trigger.startAt ? new Date(trigger.startAt) : null;
-  const end = trigger.endAt ? new Date(trigger.endAt) : null;
+  // Instants as numbers: this runs for every fire, and a Date parsed per call adds up.
+  const start = trigger.startAt ? Date.parse(trigger.startAt) : null;
+  const end = trigger.endAt ? Date.parse(trigger.endAt) : null;
   let next: Date | null;
   switch (trigger.type) {
     case 'cron': {
       // croner's nextRun(d) is strictly after d; to include `start` itself, ask from 1 ms before.
-      const from = start && start.getTime() > after.getTime() ? new Date(start.getTime() - 1) : after;
+      const from = start !== null && start > after.getTime() ? new Date(start - 1) : after;
       next = cronCalculator(trigger.expression, trigger.timezone).nextRun(from);
       break;
     }
     case 'interval': {
       const period = intervalMs(trigger.every);
-      const base = start ?? new Date(trigger.anchorAt ?? after.toISOString());
+      const base = start ?? (trigger.anchorAt ? Date.parse(trigger.anchorAt) : after.getTime());
       // With an explicit start the first fire is the start; otherwise one period after the anchor.
-      const firstK = start ? 0 : 1;
-      const k = Math.max(firstK, Math.floor((after.getTime() - base.getTime()) / period) + 1);
-      next = new Date(base.getTime() + k * period);
+      const firstK = start !== null ? 0 : 1;
+      const k = Math.max(firstK, Math.floor((after.getTime() - base) / period) + 1);
+      next = new Date(base + k * period);
       break;
     }
     case 'date': {
       const at = new Date(trigger.runAt);
       next = at.getTime() > after.getTime() ? at : null;
-      if (next && start && next < start) next = null;
+      if (next && start !== null && next.getTime() < start) next = null;
       break;
     }
   }
-  if (next && end && next.getTime() >= end.getTime()) return null;
+  if (next && end !== null && next.getTime() >= end) return null;
   // DATETIME stops at 9999-12-31: a fire beyond it is no fire.
   if (next && !(next.getTime() <= MAX_INSTANT)) return null;
   return next;
