@@ -1,5 +1,5 @@
 import { isTransientDbError, type Db } from '../db/client';
-import { groupedCase, rawQuery, rawTransaction, SqlInstant } from '../db/raw';
+import { groupedCase, rawQuery, rawTransaction, SqlInstant, type RawConnection } from '../db/raw';
 import { coerceError } from '../lib/errors';
 import { nearbyRuns } from '../lib/nearby';
 import type { EngineLogger } from './log';
@@ -161,7 +161,7 @@ function byPosition(stretch: FinishedRun[], read: (r: FinishedRun) => unknown): 
  * UNION ALL) costs about three times as much CPU, and a CASE per column compares every row with
  * every id.
  */
-export function outcomeStatements(runs: FinishedRun[]): Array<{ sql: string; values: unknown[] }> {
+export function outcomeStatements(runs: FinishedRun[], { onlyRunning = false } = {}): Array<{ sql: string; values: unknown[] }> {
   return stretchesOf(runs).map((stretch) => {
     const sets: string[] = [];
     const values: unknown[] = [];
@@ -176,7 +176,7 @@ export function outcomeStatements(runs: FinishedRun[]): Array<{ sql: string; val
       values.push(stretch[0].executionId - 1, byPosition(stretch, read));
     }
     values.push(stretch.map((r) => r.executionId));
-    return { sql: `UPDATE job_executions FORCE INDEX (PRIMARY) SET ${sets.join(', ')} WHERE id IN (?)`, values };
+    return { sql: `UPDATE job_executions FORCE INDEX (PRIMARY) SET ${sets.join(', ')} WHERE id IN (?)${onlyRunning ? " AND status = 'running'" : ''}`, values };
   });
 }
 
@@ -219,20 +219,43 @@ export function jobStatements(newest: FinishedRun[], released: Map<string, numbe
   });
 }
 
+/** Thrown inside the first try of writeOutcomes to roll it back: a row was not `running` any more. */
+const NOT_ALL_RUNNING = Symbol('not all running');
+
 /**
- * Writes outcomes in one transaction: locks the rows still `running` (the runs whose slot this
- * frees: one interrupted meanwhile by recovery has been taken off its job's count already), the
- * UPDATEs of the rows by primary key (outcomeStatements), then those of their jobs (counts and
- * last runs: jobStatements). A row that is gone (its job was deleted) is simply not updated.
+ * Writes outcomes in one transaction: the UPDATEs of the rows by primary key (outcomeStatements),
+ * then those of their jobs (counts and last runs: jobStatements). A run whose row is still
+ * `running` frees its slot on its job; one interrupted meanwhile by recovery has been taken off its
+ * job's count already, and still gets its real outcome.
+ *
+ * Usually every row is still `running`, which the outcome UPDATEs' own counts of matched rows show
+ * (they match only `running` rows first): then every run frees its slot, with no locking read
+ * before. Otherwise that try is rolled back and the write is done again knowing which rows are
+ * still `running` (read and locked first). A row that is gone (its job was deleted) is simply not
+ * updated.
  */
 export async function writeOutcomes(db: Db, runs: FinishedRun[]): Promise<void> {
   if (!runs.length) return;
   const newest = new Map<string, FinishedRun>();
   for (const r of runs) if ((newest.get(r.jobId)?.executionId ?? 0) < r.executionId) newest.set(r.jobId, r);
-  // READ COMMITTED: the locking read takes no gap locks, so a record never blocks a claim's inserts.
+  const updateJobs = async (conn: RawConnection, released: Map<string, number>) => {
+    for (const statement of jobStatements([...newest.values()], released)) await rawQuery(conn, statement.sql, statement.values);
+  };
+  // READ COMMITTED: no gap locks, so a record never blocks a claim's inserts.
+  try {
+    await rawTransaction(db, 'READ COMMITTED', async (conn) => {
+      let running = 0;
+      for (const statement of outcomeStatements(runs, { onlyRunning: true })) running += (await rawQuery(conn, statement.sql, statement.values)).affectedRows;
+      if (running < runs.length) throw NOT_ALL_RUNNING;
+      await updateJobs(conn, countByJob(runs));
+    });
+    return;
+  } catch (err) {
+    if (err !== NOT_ALL_RUNNING) throw err;
+  }
   await rawTransaction(db, 'READ COMMITTED', async (conn) => {
     const released = countByJob(await lockRunning(conn, runs.map((r) => r.executionId)));
     for (const statement of outcomeStatements(runs)) await rawQuery(conn, statement.sql, statement.values);
-    for (const statement of jobStatements([...newest.values()], released)) await rawQuery(conn, statement.sql, statement.values);
+    await updateJobs(conn, released);
   });
 }

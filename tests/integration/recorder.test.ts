@@ -112,6 +112,22 @@ describe('writeOutcomes', () => {
     ]);
   });
 
+  it('frees only the slots of rows still running: a row interrupted meanwhile gets its real outcome and leaves its count alone', async () => {
+    const from = Date.UTC(2026, 10, 25, 11);
+    const ids = await runningRows('b', from, 3);
+    // Recovery marked the middle one interrupted and took it off b's count already.
+    await tdb.query("UPDATE job_executions SET status = 'interrupted' WHERE id = ?", [ids[1]]);
+    await tdb.query("UPDATE jobs SET running_count = running_count - 1 WHERE id = 'b'");
+    const [before] = await tdb.query<{ running_count: number }>("SELECT running_count FROM jobs WHERE id = 'b'");
+    const runs = ids.map((id, i) => finished('b', id, 30 + i));
+    await writeOutcomes(tdb.db, runs);
+
+    const rows = await tdb.query<{ id: number; status: string }>('SELECT id, status FROM job_executions WHERE id IN (?) ORDER BY id', [ids]);
+    expect(rows.map((r) => r.status)).toEqual(runs.map((r) => r.outcome.status));
+    const [after] = await tdb.query<{ running_count: number; last_execution_id: number }>("SELECT running_count, last_execution_id FROM jobs WHERE id = 'b'");
+    expect(after).toEqual({ running_count: before.running_count - 2, last_execution_id: ids[2] });
+  });
+
   it('uses one statement for a stretch of close ids, with shared values written once', () => {
     const runs = [100, 101, 103, 107].map((id, i) => ({ ...finished('a', id, 0), executionId: id, startedAt: new Date(1000 + i) }));
     const statements = outcomeStatements(runs);
