@@ -23,6 +23,10 @@ type NewExecution = typeof jobExecutions.$inferInsert;
 
 /** A run this instance starts now: its row is `running` and owned by it. */
 export interface ClaimedRun {
+  /**
+   * The job's definition (task, arguments, trigger, options) as this engine last read it in full:
+   * the columns claims change (state, next fire, runs in progress, last run) may be older there.
+   */
   job: JobRow;
   executionId: number;
   scheduledFor: Date;
@@ -90,16 +94,16 @@ export async function claimDueBatch(
     const due = await lockDueJobs(conn, jobIds, horizon, definitions);
     if (!due.length) return { claimed: 0, locked: 0, deferred: null, runs: [], quarantined: [] };
 
-    const plans = due.map((job) => {
+    const plans = due.map(({ job, nextRunAt, runningCount }) => {
       try {
         // A fire claimed ahead is planned as of its own instant: on time.
-        const asOf = job.nextRunAt! > now ? job.nextRunAt! : now;
-        return { job, plan: planFire(job, asOf), reason: null };
+        const asOf = nextRunAt > now ? nextRunAt : now;
+        return { job, nextRunAt, runningCount, plan: planFire({ nextRunAt, trigger: job.trigger, options: job.options }, asOf), reason: null };
       } catch (err) {
-        return { job, plan: null, reason: coerceError(err).message };
+        return { job, nextRunAt, runningCount, plan: null, reason: coerceError(err).message };
       }
     });
-    const running = await runningCounts(conn, plans.filter((p) => p.plan?.runAt).map((p) => p.job), finishedHere);
+    const running = await runningCounts(conn, plans.filter((p) => p.plan?.runAt), finishedHere);
 
     const rows: NewExecution[] = [];
     const moves: Array<{ id: string; next: Date | null; state: JobState }> = [];
@@ -109,17 +113,17 @@ export async function claimDueBatch(
     const quarantined: BatchClaim['quarantined'] = [];
     let claimed = 0;
     let deferred: Date | null = null;
-    for (const { job, plan, reason } of plans) {
-      const ahead = job.nextRunAt! > now;
+    for (const { job, nextRunAt, plan, reason } of plans) {
+      const ahead = nextRunAt > now;
       if (ahead && plan && (running.get(job.id) ?? 0) >= job.options.maxInstances) {
         // Not due yet and its slot is taken: left for a claim at its instant, when the run in
         // progress may be over (its lock is released at commit, nothing written).
-        if (!deferred || job.nextRunAt! < deferred) deferred = job.nextRunAt!;
+        if (!deferred || nextRunAt < deferred) deferred = nextRunAt;
         continue;
       }
       claimed++;
       if (!plan) {
-        const at = job.nextRunAt!;
+        const at = nextRunAt;
         rows.push({
           jobId: job.id,
           scheduledFor: at,
@@ -190,9 +194,13 @@ export async function claimDueBatch(
  * checked against their rows: one whose outcome has been committed is already off the count. (Its
  * write cannot commit meanwhile: it also updates the job row, which this transaction holds.)
  */
-async function runningCounts(conn: RawConnection, starting: JobRow[], finishedHere: (jobIds: string[]) => number[]): Promise<Map<string, number>> {
+async function runningCounts(
+  conn: RawConnection,
+  starting: Array<{ job: JobRow; runningCount: number }>,
+  finishedHere: (jobIds: string[]) => number[],
+): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const job of starting) if (job.runningCount > 0) counts.set(job.id, job.runningCount);
+  for (const { job, runningCount } of starting) if (runningCount > 0) counts.set(job.id, runningCount);
   const pending = counts.size ? finishedHere([...counts.keys()]) : [];
   if (!pending.length) return counts;
   const rows = await rawQuery<Array<{ job_id: string }>>(conn, "SELECT job_id FROM job_executions FORCE INDEX (PRIMARY) WHERE id IN (?) AND status = 'running'", [pending]);

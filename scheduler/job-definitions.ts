@@ -14,10 +14,16 @@ const FINGERPRINT = "CONCAT_WS(' ', version, created_at, updated_at, CRC32(CONCA
 /** Milliseconds since the epoch of a UTC DATETIME column, as a number (no Date parsed per row). */
 const epochMs = (column: string) => `TIMESTAMPDIFF(MICROSECOND, '1970-01-01', ${column}) DIV 1000 AS ${column}`;
 
-/** The columns of a job that claims and outcomes change: read on every claim. */
-const HOT_COLUMNS = `id, state, ${epochMs('next_run_at')}, running_count, ${epochMs('last_run_at')}, last_status, last_execution_id`;
+/** The columns of a job that claims need fresh: read on every claim. */
+const HOT_COLUMNS = `id, ${epochMs('next_run_at')}, running_count`;
 
-const instantOf = (ms: unknown) => (ms === null ? null : new Date(Number(ms)));
+/** A due job as a claim reads it: its definition, and the columns claims change as they are now. */
+export interface DueJob {
+  /** As last read in full (JobDefinitions): its own state, next fire, counts and last run may be older. */
+  job: JobRow;
+  nextRunAt: Date;
+  runningCount: number;
+}
 
 /** Entries kept at most (beyond, the cache starts again: jobs deleted long ago leave it so). */
 const MAX_DEFINITIONS = 100_000;
@@ -47,10 +53,10 @@ export class JobDefinitions {
 
 /**
  * Reads and locks the due jobs among `jobIds`: the hot columns, and the whole row of the jobs whose
- * definition is not known in this version.
+ * definition is not known in this version. The definitions are shared between claims, not copied.
  */
-export async function lockDueJobs(conn: RawConnection, jobIds: string[], horizon: Date, definitions: JobDefinitions): Promise<JobRow[]> {
-  const hot = await rawQuery<Array<Record<string, unknown> & { id: string; fingerprint: string }>>(
+export async function lockDueJobs(conn: RawConnection, jobIds: string[], horizon: Date, definitions: JobDefinitions): Promise<DueJob[]> {
+  const hot = await rawQuery<Array<{ id: string; next_run_at: number; running_count: number; fingerprint: string }>>(
     conn,
     `SELECT ${HOT_COLUMNS}, ${FINGERPRINT} FROM jobs FORCE INDEX (PRIMARY)
       WHERE id IN (?) AND state = 'active' AND next_run_at <= ? FOR UPDATE SKIP LOCKED`,
@@ -69,19 +75,10 @@ export async function lockDueJobs(conn: RawConnection, jobIds: string[], horizon
       definitions.set(row.id, f.fingerprint, row);
     }
   }
-  return hot.flatMap((h) => {
-    const known = definitions.get(h.id, h.fingerprint);
-    if (!known) return [];
-    return [
-      {
-        ...known,
-        state: h.state as JobRow['state'],
-        nextRunAt: instantOf(h.next_run_at),
-        runningCount: Number(h.running_count),
-        lastRunAt: instantOf(h.last_run_at),
-        lastStatus: h.last_status as JobRow['lastStatus'],
-        lastExecutionId: h.last_execution_id === null ? null : Number(h.last_execution_id),
-      },
-    ];
-  });
+  const due: DueJob[] = [];
+  for (const h of hot) {
+    const job = definitions.get(h.id, h.fingerprint);
+    if (job) due.push({ job, nextRunAt: new Date(Number(h.next_run_at)), runningCount: Number(h.running_count) });
+  }
+  return due;
 }

@@ -20,15 +20,34 @@ interface Running {
   done: Promise<void>;
 }
 
-/** Fires claimed ahead that start at one instant share a timer (a gate). */
+/** A run claimed ahead, waiting for its instant. */
+interface Waiting {
+  job: JobRow;
+  run: QueuedRun;
+}
+
+/**
+ * Fires claimed ahead that start at one instant share a timer (a gate), and wait there as plain
+ * data: a busy engine holds up to a second of fires claimed ahead, and a run's promises and task
+ * state only exist once it starts.
+ */
 interface Gate {
+  at: number;
   timer: NodeJS.Timeout | undefined;
+  runs: Waiting[];
+  /** Resolves once the gate has opened (its runs started, or given up on at shutdown). */
+  opened: Promise<void>;
+  /** Opens now if its instant has come, else sets its timer. */
+  arm: () => void;
   open: () => void;
 }
 
 export class Runner {
   private readonly running = new Map<number, Running>();
-  private readonly gates = new Set<Gate>();
+  /** Gates not yet opened, by instant. */
+  private readonly gates = new Map<number, Gate>();
+  /** Runs waiting at a gate. */
+  private waiting = 0;
   /**
    * Aborted at shutdown once the grace period is over: the signal of every run without a timeout
    * (one AbortController per run costs more than many small tasks do).
@@ -55,12 +74,14 @@ export class Runner {
 
   /** Number of runs claimed here and not yet recorded. */
   get size(): number {
-    return this.running.size;
+    return this.running.size + this.waiting + this.abandoned.length;
   }
 
   /** Ids of the executions this process owns (claimed and not yet recorded). */
   ids(): number[] {
-    return [...this.running.keys()];
+    const ids = [...this.running.keys(), ...this.abandoned];
+    for (const gate of this.gates.values()) for (const w of gate.runs) ids.push(w.run.id);
+    return ids;
   }
 
   /** The runs of these jobs that are over here, their outcome on its way to the database. */
@@ -70,35 +91,39 @@ export class Runner {
 
   /** Starts runs claimed in one batch, each at its scheduled instant (one timer per instant). */
   startAtInstants(runs: Array<{ job: JobRow; run: QueuedRun }>): void {
-    const byInstant = new Map<number, Promise<void>>();
-    for (const { job, run } of runs) {
-      const at = run.scheduledFor.getTime();
-      let ready = byInstant.get(at);
-      if (!ready) byInstant.set(at, (ready = this.gate(at)));
-      this.start(job, run, ready);
+    const added: Gate[] = [];
+    for (const waiting of runs) {
+      const at = waiting.run.scheduledFor.getTime();
+      let gate = this.gates.get(at);
+      if (!gate) added.push((gate = this.gate(at)));
+      gate.runs.push(waiting);
+      this.waiting++;
     }
+    // A gate whose instant has come opens now, its runs with it.
+    for (const gate of added) gate.arm();
   }
 
   /**
-   * Starts a run in the background once `ready` resolves, records its outcome and queues a retry
-   * when the job asks.
+   * Starts a run in the background, records its outcome and queues a retry when the job asks.
    */
-  start(job: JobRow, run: QueuedRun, ready: Promise<void> = Promise.resolve()): void {
-    const entry: Running = { controller: null, done: Promise.resolve() };
-    entry.done = this.runWhenReady(job, run, entry, ready);
-    this.running.set(run.id, entry);
+  start(job: JobRow, run: QueuedRun): void {
+    // A job with a timeout gets its own controller; the others share the shutdown signal.
+    const controller = job.options.timeoutMs ? new AbortController() : null;
+    this.running.set(run.id, { controller, done: this.runAndRecord(job, run, controller) });
   }
 
   /**
    * Shutdown, first part: lets the runs finish within `graceMs`, then gives up on the claimed runs
    * that have not started, aborts the others and gives them 2 s to end. Returns the ids still
-   * owned (the engine marks them interrupted, then calls forgetAbandoned()).
+   * owned (the engine marks them interrupted, then calls close()).
    */
   async drain(graceMs: number, reason: RunAborted): Promise<number[]> {
-    await settleWithin([...this.running.values()].map((r) => r.done), graceMs);
+    // Runs waiting at a gate start at their instant within the grace period too: wait for them.
+    const fromGates = [...this.gates.values()].map((g) => g.opened.then(() => Promise.all(g.runs.map((w) => this.running.get(w.run.id)?.done))));
+    await settleWithin([...[...this.running.values()].map((r) => r.done), ...fromGates], graceMs);
     const left = [...this.running.values()];
     this.abandonPending = true;
-    for (const gate of [...this.gates]) gate.open();
+    for (const gate of [...this.gates.values()]) gate.open();
     this.shutdownSignal.abort(reason);
     for (const r of left) r.controller?.abort(reason);
     await settleWithin(left.map((r) => r.done), 2000);
@@ -107,59 +132,51 @@ export class Runner {
 
   /** Shutdown, last part: the runs given up on leave the list; writes that fail are no longer retried. */
   close(): void {
-    for (const id of this.abandoned) this.running.delete(id);
+    this.abandoned.length = 0;
     this.recorder.close();
   }
 
   /**
-   * Resolves once the clock reaches `at` (at once when it has), or when shutdown gives up on the
-   * runs waiting for it. A timer can fire a millisecond early by the wall clock, so it waits again
-   * (a few times at most: an injected clock may never get there).
+   * A gate for the runs of instant `at` (armed once they are in): it opens once the clock reaches
+   * `at`, or when shutdown gives up on the runs waiting there. A timer can fire a millisecond
+   * early by the wall clock, so it waits again (a few times at most: an injected clock may never
+   * get there).
    */
-  private gate(at: number): Promise<void> {
-    const opened = new Promise<void>((resolve) => {
-      const gate: Gate = {
-        timer: undefined,
-        open: () => {
-          clearTimeout(gate.timer);
-          this.gates.delete(gate);
-          resolve();
-        },
-      };
-      let waits = 0;
-      const check = () => {
+  private gate(at: number): Gate {
+    let opened!: () => void;
+    let waits = 0;
+    const gate: Gate = {
+      at,
+      timer: undefined,
+      runs: [],
+      opened: new Promise<void>((resolve) => (opened = resolve)),
+      arm: () => {
         const ms = at - this.ctx.now().getTime();
         if (ms <= 0 || waits++ >= 5) gate.open();
-        else gate.timer = setTimeout(check, ms);
-      };
-      this.gates.add(gate);
-      check();
-    });
-    this.busy.startsAt(at, opened);
-    return opened;
+        else gate.timer = setTimeout(gate.arm, ms);
+      },
+      open: () => {
+        if (this.gates.get(at) !== gate) return;
+        clearTimeout(gate.timer);
+        this.gates.delete(at);
+        this.waiting -= gate.runs.length;
+        for (const { job, run } of gate.runs) {
+          // Given up on at shutdown: the run stays listed until shutdown has marked its row interrupted.
+          if (this.abandonPending) this.abandoned.push(run.id);
+          else this.start(job, run);
+        }
+        opened();
+      },
+    };
+    this.gates.set(at, gate);
+    this.busy.startsAt(at, gate.opened);
+    return gate;
   }
 
-  private async runWhenReady(job: JobRow, run: QueuedRun, entry: Running, ready: Promise<void>): Promise<void> {
-    await ready;
-    // Given up on at shutdown: the run stays listed until shutdown has marked its row interrupted.
-    if (this.abandonPending) {
-      this.abandoned.push(run.id);
-      return;
-    }
-    try {
-      if (job.options.timeoutMs) entry.controller = new AbortController();
-      await this.runAndRecord(job, run, entry.controller);
-    } catch (err) {
-      this.log.error(`run of execution ${run.id} failed unexpectedly`, err);
-    } finally {
-      this.running.delete(run.id);
-    }
-  }
-
+  /** Runs the task, records its outcome and queues a retry when the job asks; never throws. */
   private async runAndRecord(job: JobRow, run: QueuedRun, controller: AbortController | null): Promise<void> {
     const timeoutMs = job.options.timeoutMs;
-    const timer =
-      controller && timeoutMs ? setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs) : null;
+    const timer = controller && timeoutMs ? setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs) : null;
     const signal = controller?.signal ?? this.shutdownSignal.signal;
     const startedAt = this.ctx.now();
     try {
@@ -170,8 +187,11 @@ export class Runner {
       if (retries && run.attempt <= retries.max && (outcome.status === 'failed' || outcome.status === 'timed_out')) {
         await this.retry(run, retries.backoffMs);
       }
+    } catch (err) {
+      this.log.error(`run of execution ${run.id} failed unexpectedly`, err);
     } finally {
       if (timer) clearTimeout(timer);
+      this.running.delete(run.id);
     }
   }
 
