@@ -44,6 +44,8 @@ export class Recorder {
   constructor(
     private readonly db: Db,
     private readonly log: EngineLogger,
+    /** Told of each execution whose outcome has been written (or given up on), before its caller resumes. */
+    private readonly onSettled: (executionId: number) => void = () => {},
   ) {}
 
   /** Queues an outcome; resolves once it is written (or given up on: never rejects). */
@@ -69,6 +71,7 @@ export class Recorder {
     for (const { run, resolve } of batch) {
       const ofJob = this.pending.get(run.jobId);
       if (ofJob?.delete(run.executionId) && !ofJob.size) this.pending.delete(run.jobId);
+      this.onSettled(run.executionId);
       resolve();
     }
   }

@@ -20,6 +20,9 @@ interface Running {
   done: Promise<void>;
 }
 
+/** Runs started at once when a gate opens, before the event loop gets a turn. */
+const START_SLICE = 256;
+
 /** A run claimed ahead, waiting for its instant. */
 interface Waiting {
   job: JobRow;
@@ -35,6 +38,9 @@ interface Gate {
   at: number;
   timer: NodeJS.Timeout | undefined;
   runs: Waiting[];
+  /** Index in `runs` of the next run to start (the gate opens a slice at a time). */
+  next: number;
+  opening: boolean;
   /** Resolves once the gate has opened (its runs started, or given up on at shutdown). */
   opened: Promise<void>;
   /** Opens now if its instant has come, else sets its timer. */
@@ -68,7 +74,8 @@ export class Runner {
     /** Told when claimed fires start; gives tasks their quiet(). */
     private readonly busy: BusyTracker = new BusyTracker(() => ctx.now().getTime()),
   ) {
-    this.recorder = new Recorder(ctx.db, log);
+    // A run leaves the list once its outcome is written: its row is no longer ours to recover.
+    this.recorder = new Recorder(ctx.db, log, (executionId) => this.running.delete(executionId));
     setMaxListeners(0, this.shutdownSignal.signal);
   }
 
@@ -80,7 +87,7 @@ export class Runner {
   /** Ids of the executions this process owns (claimed and not yet recorded). */
   ids(): number[] {
     const ids = [...this.running.keys(), ...this.abandoned];
-    for (const gate of this.gates.values()) for (const w of gate.runs) ids.push(w.run.id);
+    for (const gate of this.gates.values()) for (let i = gate.next; i < gate.runs.length; i++) ids.push(gate.runs[i].run.id);
     return ids;
   }
 
@@ -149,6 +156,8 @@ export class Runner {
       at,
       timer: undefined,
       runs: [],
+      next: 0,
+      opening: false,
       opened: new Promise<void>((resolve) => (opened = resolve)),
       arm: () => {
         const ms = at - this.ctx.now().getTime();
@@ -156,16 +165,28 @@ export class Runner {
         else gate.timer = setTimeout(gate.arm, ms);
       },
       open: () => {
-        if (this.gates.get(at) !== gate) return;
+        if (gate.opening) return;
+        gate.opening = true;
         clearTimeout(gate.timer);
-        this.gates.delete(at);
-        this.waiting -= gate.runs.length;
-        for (const { job, run } of gate.runs) {
-          // Given up on at shutdown: the run stays listed until shutdown has marked its row interrupted.
-          if (this.abandonPending) this.abandoned.push(run.id);
-          else this.start(job, run);
-        }
-        opened();
+        const step = () => {
+          // A slice at a time, then the event loop's turn: a run's promises and task state die
+          // young (a second of fires started at once would outlive the young generation).
+          const end = this.abandonPending ? gate.runs.length : Math.min(gate.runs.length, gate.next + START_SLICE);
+          for (; gate.next < end; gate.next++) {
+            const { job, run } = gate.runs[gate.next];
+            this.waiting--;
+            // Given up on at shutdown: the run stays listed until shutdown has marked its row interrupted.
+            if (this.abandonPending) this.abandoned.push(run.id);
+            else this.start(job, run);
+          }
+          if (gate.next < gate.runs.length) {
+            setImmediate(step);
+            return;
+          }
+          this.gates.delete(at);
+          opened();
+        };
+        step();
       },
     };
     this.gates.set(at, gate);
@@ -173,26 +194,32 @@ export class Runner {
     return gate;
   }
 
-  /** Runs the task, records its outcome and queues a retry when the job asks; never throws. */
+  /**
+   * Runs the task, records its outcome and queues a retry when the job asks; never throws. Once
+   * the task is over this returns the recorder's promise instead of waiting for it, so the run's
+   * own state is freed while its outcome waits its turn (the recorder takes it off the list).
+   */
   private async runAndRecord(job: JobRow, run: QueuedRun, controller: AbortController | null): Promise<void> {
     const timeoutMs = job.options.timeoutMs;
     const timer = controller && timeoutMs ? setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs) : null;
     const signal = controller?.signal ?? this.shutdownSignal.signal;
     const startedAt = this.ctx.now();
+    let recorded: Promise<void>;
     try {
       const outcome = await runTask(this.ctx.db, job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, signal, this.ctx.now, this.quiet);
-      if (timer) clearTimeout(timer);
-      await this.recorder.record({ jobId: job.id, executionId: run.id, startedAt, outcome });
+      recorded = this.recorder.record({ jobId: job.id, executionId: run.id, startedAt, outcome });
       const retries = job.options.retries;
       if (retries && run.attempt <= retries.max && (outcome.status === 'failed' || outcome.status === 'timed_out')) {
-        await this.retry(run, retries.backoffMs);
+        return recorded.then(() => this.retry(run, retries.backoffMs));
       }
     } catch (err) {
       this.log.error(`run of execution ${run.id} failed unexpectedly`, err);
+      this.running.delete(run.id);
+      return;
     } finally {
       if (timer) clearTimeout(timer);
-      this.running.delete(run.id);
     }
+    return recorded;
   }
 
   /** Queues the next attempt after an exponential backoff with ±20 % jitter. */
