@@ -21,7 +21,7 @@ interface Running {
 }
 
 /** Runs started at once when a gate opens, before the event loop gets a turn. */
-const START_SLICE = 256;
+const START_SLICE = 1024;
 
 /** A run claimed ahead, waiting for its instant. */
 interface Waiting {
