@@ -30,6 +30,9 @@ interface Running {
 const START_AT_ONCE = 2048;
 const START_SLICE = 256;
 
+/** A settled promise, the placeholder of a run's `done` while it starts. */
+const DONE = Promise.resolve();
+
 /** A run claimed ahead, waiting for its instant. */
 interface Waiting {
   job: JobRow;
@@ -57,7 +60,7 @@ interface Gate {
 
 export class Runner {
   private readonly running = new Map<number, Running>();
-  /** Gates not yet opened, by instant. */
+  /** Gates whose runs have not all started yet, by instant. */
   private readonly gates = new Map<number, Gate>();
   /** Runs waiting at a gate. */
   private waiting = 0;
@@ -123,7 +126,10 @@ export class Runner {
   start(job: JobRow, run: QueuedRun): void {
     // A job with a timeout gets its own controller; the others share the shutdown signal.
     const controller = job.options.timeoutMs ? new AbortController() : null;
-    this.running.set(run.id, { controller, done: this.runAndRecord(job, run, controller) });
+    // Listed before it starts: a run that ends at once takes itself off the list.
+    const entry: Running = { controller, done: DONE };
+    this.running.set(run.id, entry);
+    entry.done = this.runAndRecord(job, run, controller);
   }
 
   /**
@@ -207,11 +213,12 @@ export class Runner {
    */
   private async runAndRecord(job: JobRow, run: QueuedRun, controller: AbortController | null): Promise<void> {
     const timeoutMs = job.options.timeoutMs;
-    const timer = controller && timeoutMs ? setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs) : null;
-    const signal = controller?.signal ?? this.shutdownSignal.signal;
-    const startedAt = this.ctx.now();
+    let timer: NodeJS.Timeout | null = null;
     let recorded: Promise<void>;
     try {
+      if (controller && timeoutMs) timer = setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs);
+      const signal = controller?.signal ?? this.shutdownSignal.signal;
+      const startedAt = this.ctx.now();
       const outcome = await runTask(this.ctx.db, job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, signal, this.ctx.now, this.quiet);
       recorded = this.recorder.record({ jobId: job.id, executionId: run.id, startedAt, outcome });
       const retries = job.options.retries;
