@@ -16,10 +16,6 @@ interface DbHandle {
  */
 const g = globalThis as unknown as { __cronboardDb?: Map<string, DbHandle> };
 
-/** Takes MariaDB's SIMULTANEOUS_ASSIGNMENT out of the session's SQL mode (when it is there). */
-export const WITHOUT_SIMULTANEOUS_ASSIGNMENT = `SET SESSION sql_mode = IF(FIND_IN_SET('SIMULTANEOUS_ASSIGNMENT', @@SESSION.sql_mode),
-  TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',SIMULTANEOUS_ASSIGNMENT,', ',')), @@SESSION.sql_mode)`;
-
 /** Opens (or reuses) the pool for `url`. */
 export function connect(url: string, connectionLimit = 10): DbHandle {
   g.__cronboardDb ??= new Map();
@@ -38,10 +34,6 @@ export function connect(url: string, connectionLimit = 10): DbHandle {
   pool.on('connection', (conn) => {
     // An idle connection that dies (server restart) must not crash the process.
     conn.on('error', () => {});
-    // The recorder's UPDATEs rely on single-table assignments made left to right (MariaDB's
-    // default; its SIMULTANEOUS_ASSIGNMENT mode would change that). Queued before any other query.
-    // (The event gives mysql2's callback connection, whatever its type says.)
-    (conn as unknown as { query(sql: string, done: () => void): void }).query(WITHOUT_SIMULTANEOUS_ASSIGNMENT, () => {});
   });
   const handle = { url, pool, db: drizzle(pool, { schema, mode: 'default' }) };
   g.__cronboardDb.set(url, handle);

@@ -100,13 +100,19 @@ export function rowMapper<T extends Table>(table: T): { columns: string; map: (r
 }
 
 /**
- * `CASE WHEN id IN (…) THEN ? … END` for a multi-row UPDATE whose WHERE selects exactly `items`:
+ * `CASE WHEN id IN (…) THEN ? … END` for a multi-row UPDATE whose WHERE selects exactly `items`
+ * (`column`: the key column's name as the statement knows it):
  * items sharing a value are grouped (MySQL searches an IN list of constants by bisection), so a
  * batch of rows moving together costs one comparison per row, not one per item. When they all
  * share one value it is just `?` (no list to send, parse or search). Returns the SQL and its
  * values, in order.
  */
-export function groupedCase<T extends { id: string }>(items: T[], key: (t: T) => unknown, value: (t: T) => unknown): { sql: string; values: unknown[] } {
+export function groupedCase<T extends { id: string }>(
+  items: T[],
+  key: (t: T) => unknown,
+  value: (t: T) => unknown,
+  column = 'id',
+): { sql: string; values: unknown[] } {
   const groups = new Map<unknown, { value: unknown; ids: string[] }>();
   for (const item of items) {
     const k = key(item);
@@ -116,7 +122,7 @@ export function groupedCase<T extends { id: string }>(items: T[], key: (t: T) =>
   }
   if (groups.size === 1) return { sql: '?', values: [[...groups.values()][0].value] };
   const values = [...groups.values()].flatMap((g) => [g.ids, g.value]);
-  return { sql: `CASE ${'WHEN id IN (?) THEN ? '.repeat(groups.size)}END`, values };
+  return { sql: `CASE ${`WHEN ${column} IN (?) THEN ? `.repeat(groups.size)}END`, values };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mysql from 'mysql2/promise';
-import { WITHOUT_SIMULTANEOUS_ASSIGNMENT } from '../../db/client';
+import { drizzle } from 'drizzle-orm/mysql2';
+import * as schema from '../../db/schema';
 import { createJob } from '../../scheduler/jobs';
 import { outcomeStatements, writeOutcomes, type FinishedRun } from '../../scheduler/recorder';
 import { createTestDatabase, type TestDatabase } from './helpers';
@@ -138,15 +139,31 @@ describe('writeOutcomes', () => {
     expect(outcomeStatements([...runs, { ...runs[0], executionId: 112 }])).toHaveLength(2);
   });
 
-  it("takes MariaDB's SIMULTANEOUS_ASSIGNMENT out of a connection's mode (the job UPDATEs need left-to-right assignments), keeping the rest", async () => {
-    const conn = await mysql.createConnection({ uri: tdb.url });
+  it("gives the same counts and last runs whatever the order of assignments (MariaDB's SIMULTANEOUS_ASSIGNMENT mode)", async () => {
+    const from = Date.UTC(2026, 10, 26, 11);
+    const pool = mysql.createPool({ uri: tdb.url, timezone: 'Z', connectionLimit: 1 });
+    pool.on('connection', (conn) => {
+      (conn as unknown as { query(sql: string, done: () => void): void }).query("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',SIMULTANEOUS_ASSIGNMENT')", () => {});
+    });
     try {
-      await conn.query("SET SESSION sql_mode = 'STRICT_TRANS_TABLES,SIMULTANEOUS_ASSIGNMENT,NO_ENGINE_SUBSTITUTION'");
-      await conn.query(WITHOUT_SIMULTANEOUS_ASSIGNMENT);
-      const [[row]] = (await conn.query('SELECT @@SESSION.sql_mode AS mode')) as unknown as [[{ mode: string }]];
-      expect(row.mode).toBe('STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION');
+      const [[mode]] = (await pool.query('SELECT @@SESSION.sql_mode AS mode')) as unknown as [[{ mode: string }]];
+      expect(mode.mode).toContain('SIMULTANEOUS_ASSIGNMENT');
+      const a = await runningRows('a', from, 2);
+      const c = await runningRows('c', from, 2);
+      const [before] = await tdb.query<{ running_count: number }>("SELECT running_count FROM jobs WHERE id = 'a'");
+      // c has a newer execution noted already; a's newest run here is newer than what a notes.
+      await tdb.query("UPDATE jobs SET last_execution_id = ?, last_status = 'missed', last_run_at = ? WHERE id = 'c'", [c[1] + 1000, new Date(from)]);
+      const runs = [finished('a', a[0], 40), finished('a', a[1], 41), finished('c', c[0], 42), finished('c', c[1], 43)];
+      await writeOutcomes(drizzle(pool, { schema, mode: 'default' }), runs);
+      const jobs = await tdb.query<{ id: string; running_count: number; last_execution_id: number; last_status: string; last_run_at: Date }>(
+        "SELECT id, running_count, last_execution_id, last_status, last_run_at FROM jobs WHERE id IN ('a', 'c') ORDER BY id",
+      );
+      expect(jobs).toEqual([
+        { id: 'a', running_count: before.running_count - 2, last_execution_id: a[1], last_status: runs[1].outcome.status, last_run_at: runs[1].outcome.finishedAt },
+        { id: 'c', running_count: 0, last_execution_id: c[1] + 1000, last_status: 'missed', last_run_at: new Date(from) },
+      ]);
     } finally {
-      await conn.end();
+      await pool.end();
     }
   });
 });
