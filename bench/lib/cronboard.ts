@@ -52,7 +52,9 @@ export async function runCronboard(n: number, o: RunOptions): Promise<Sample> {
       rowsAsArray: true,
     });
     const lateness = (late as Array<[string | number]>).map((r) => Number(r[0]));
-    rmSync(log, { force: true });
+    // BENCH_KEEP_LOGS=1 keeps the engine's output (say for --trace-gc) even when the run went well.
+    if (!process.env.BENCH_KEEP_LOGS) rmSync(log, { force: true });
+    else console.log(`[bench] engine output kept: ${log}`);
     return makeSample('cronboard', n, o.windowS, lateness, w.cpuPct, rss, extra, w.serverCpuPct);
   } catch (err) {
     throw new Error(`cronboard N=${n}: ${err instanceof Error ? err.message : err} (engine output: ${log})`);
