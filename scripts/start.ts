@@ -12,7 +12,7 @@ import { env } from '../lib/env';
 import { prepare } from '../scheduler';
 
 const root = path.resolve(import.meta.dirname, '..');
-const SOURCES = ['app', 'components', 'lib', 'scheduler', 'db', 'instrumentation.ts', 'next.config.ts', 'package.json'];
+const SOURCES = ['app', 'components', 'lib', 'scheduler', 'db', 'instrumentation.ts', 'proxy.ts', 'next.config.ts', 'package.json'];
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;
