@@ -156,13 +156,24 @@ export function apiRoute<P extends object = object>(
   return async (req, ctx) => {
     try {
       const refused = auth ? await refusal(req) : null;
-      if (refused) return refused;
+      if (refused) return closingUnread(req, refused);
       const params = ((await ctx?.params) ?? {}) as P;
       return await handler(req, params);
     } catch (err) {
-      return errorResponse(err);
+      return closingUnread(req, errorResponse(err));
     }
   };
+}
+
+/**
+ * An error response to a request with a body closes the connection: the body may not have been
+ * read whole (a 401 reads none of it, a 413 stops on the declared length or part-way through),
+ * and a client reusing the connection would have its unread rest taken for its next request, or
+ * the connection reset under it. (Next reads bodies itself only for requests its proxy runs for.)
+ */
+function closingUnread(req: Request, res: Response): Response {
+  if (req.body) res.headers.set('connection', 'close');
+  return res;
 }
 
 function badBody(detail: string): ValidationError {
