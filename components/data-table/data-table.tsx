@@ -184,6 +184,7 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
         noun={noun}
         pageCount={table.getPageCount()}
         pageSizeOptions={props.pageSizeOptions ?? [10, 20, 50, 100]}
+        busy={isPending}
         {...(cursors
           ? {
               canPrevious: Boolean(cursors.prev),

@@ -18,6 +18,11 @@ export interface PaginationProps {
   pageSizeOptions: number[];
   canPrevious: boolean;
   canNext: boolean;
+  /**
+   * A new view (sort, filter, page) is loading: the page buttons, which belong to the view on
+   * screen, wait until it has (a click meanwhile would page the old sort, say).
+   */
+  busy?: boolean;
   /** Whether "Last page" may be used (default: not on the last page by count). */
   canLast?: boolean;
   onFirst: () => void;
@@ -35,6 +40,7 @@ export function Pagination(props: PaginationProps) {
   const from = !totalExact ? (page - 1) * pageSize + 1 : total === 0 ? 0 : Math.min((page - 1) * pageSize + 1, total);
   const to = totalExact ? Math.min(page * pageSize, total) : from + (props.rows ?? pageSize) - 1;
   const pages = Math.max(props.pageCount, 1);
+  const busy = props.busy ?? false;
   const canLast = props.canLast ?? page < pages;
   const sizes = props.pageSizeOptions.includes(pageSize)
     ? props.pageSizeOptions
@@ -57,19 +63,19 @@ export function Pagination(props: PaginationProps) {
             </option>
           ))}
         </select>
-        <button type="button" className="btn btn-secondary btn-sm" onClick={props.onFirst} disabled={page <= 1} aria-label="First page">
+        <button type="button" className="btn btn-secondary btn-sm" onClick={props.onFirst} disabled={busy || page <= 1} aria-label="First page">
           «
         </button>
-        <button type="button" className="btn btn-secondary btn-sm" onClick={props.onPrevious} disabled={!props.canPrevious}>
+        <button type="button" className="btn btn-secondary btn-sm" onClick={props.onPrevious} disabled={busy || !props.canPrevious}>
           Previous<span className="visually-hidden"> page</span>
         </button>
         <span className="pagination-page">
           {totalExact ? `Page ${formatCount(page)} of ${formatCount(pages)}` : `Page ${formatCount(page)} of ${formatCount(Math.max(pages, page))}+`}
         </span>
-        <button type="button" className="btn btn-secondary btn-sm" onClick={props.onNext} disabled={!props.canNext}>
+        <button type="button" className="btn btn-secondary btn-sm" onClick={props.onNext} disabled={busy || !props.canNext}>
           Next<span className="visually-hidden"> page</span>
         </button>
-        <button type="button" className="btn btn-secondary btn-sm" onClick={props.onLast} disabled={!canLast} aria-label="Last page">
+        <button type="button" className="btn btn-secondary btn-sm" onClick={props.onLast} disabled={busy || !canLast} aria-label="Last page">
           »
         </button>
       </div>
