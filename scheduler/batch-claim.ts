@@ -47,13 +47,14 @@ export interface BatchClaim {
 /**
  * The ids of up to `limit` active jobs with a fire due by `horizon`, earliest first. A plain read
  * (no locks): the claim locks them afterwards by primary key. Locking them through the
- * (state, next_run_at) index instead would leave locks on that index's entries of rows skipped
+ * next_run_at index instead would leave locks on that index's entries of rows skipped
  * as locked by a peer, which then deadlock with the peer's UPDATE of next_run_at.
  */
 export async function dueJobIds(db: Db, horizon: Date, limit: number): Promise<string[]> {
   const rows = await db
     .select({ id: jobs.id })
-    .from(jobs)
+    // Only active jobs have a next fire: the index on it (which holds the state too) is the way, never the state's.
+    .from(jobs, { forceIndex: 'jobs_next_run_idx' })
     .where(and(eq(jobs.state, 'active'), lte(jobs.nextRunAt, horizon)))
     .orderBy(asc(jobs.nextRunAt))
     .limit(limit);

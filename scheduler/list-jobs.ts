@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { IndexConfig } from 'drizzle-orm/mysql-core';
 import { jobs, type JobRow } from '../db/schema';
 import { ValidationError } from '../lib/errors';
 import { decodeJobCursor, encodeJobCursor, type JobCursor } from '../lib/job-cursor';
-import { listJobsQuerySchema, type JobSort, type ListJobsQuery } from '../lib/schemas';
+import { listJobsQuerySchema, type JobSort, type JobState, type ListJobsQuery } from '../lib/schemas';
 import type { JobPage } from '../lib/types';
 import type { SchedulerContext } from './context';
 import { jobSearchCondition, jobSearchFilter, jobSearchLookup } from './job-search';
@@ -71,6 +71,18 @@ function listFilters(q: ListJobsQuery): SQL | undefined {
 interface Scope {
   where: SQL | undefined;
   index?: IndexConfig;
+  /** The state filter, if any (it empties one part of the sort by next run: see {@link valued}). */
+  state?: JobState;
+}
+
+/**
+ * The rows with (`has`) or without a value of a nullable sort column. A job has a next fire
+ * exactly while it is active (a CHECK constraint keeps it so), so with a state filter one part of
+ * the sort by next run is empty, and saying so spares walking its index range to the end.
+ */
+function valued(spec: SortSpec, state: JobState | undefined, has: boolean): SQL {
+  if (spec.key === 'nextRunAt' && state && (state === 'active') !== has) return sql`FALSE`;
+  return has ? isNotNull(spec.column) : isNull(spec.column);
 }
 
 /** A row's position in the sort order: its sort value (null when it has none) and id. */
@@ -92,25 +104,34 @@ function cursorFor(spec: SortSpec, direction: 'after' | 'before', row: JobRow, p
  * column the rows with and without a value are read as two index-ordered ranges, one after the
  * other (`ORDER BY col IS NULL` would defeat the index and sort the whole table).
  */
-async function readRange(ctx: SchedulerContext, { where, index }: Scope, spec: SortSpec, from: Key | undefined, reverse: boolean, limit: number): Promise<JobRow[]> {
+async function readRange(ctx: SchedulerContext, { where, index, state }: Scope, spec: SortSpec, from: Key | undefined, reverse: boolean, limit: number): Promise<JobRow[]> {
   const { column } = spec;
   // Forward along the sort: asc for an ascending sort; reversed reading flips it.
   const up = spec.descending === reverse;
   const order = up ? asc : desc;
   const beyond = up ? gt : lt;
+  // Said outright (it follows from the next condition), so the read is an index range starting at the cursor.
+  const notBefore = up ? gte : lte;
 
   const withValue = async (n: number, after?: { value: Date | string; id: string }) =>
     ctx.db
       .select()
       .from(jobs, index)
-      .where(and(where, spec.nullable ? isNotNull(column) : undefined, after && or(beyond(column, after.value), and(eq(column, after.value), beyond(jobs.id, after.id)))))
+      .where(
+        and(
+          where,
+          spec.nullable ? valued(spec, state, true) : undefined,
+          after && notBefore(column, after.value),
+          after && or(beyond(column, after.value), and(eq(column, after.value), beyond(jobs.id, after.id))),
+        ),
+      )
       .orderBy(order(column), order(jobs.id))
       .limit(n);
   const withoutValue = async (n: number, afterId?: string) =>
     ctx.db
       .select()
       .from(jobs, index)
-      .where(and(where, isNull(column), afterId === undefined ? undefined : beyond(jobs.id, afterId)))
+      .where(and(where, valued(spec, state, false), afterId === undefined ? undefined : beyond(jobs.id, afterId)))
       .orderBy(order(jobs.id))
       .limit(n);
 
@@ -127,7 +148,7 @@ async function readRange(ctx: SchedulerContext, { where, index }: Scope, spec: S
 }
 
 /** One page by OFFSET (the `page` parameter): the same order, read as a union of the two index ranges. */
-async function readOffset(ctx: SchedulerContext, { where, index }: Scope, spec: SortSpec, limit: number, offset: number): Promise<JobRow[]> {
+async function readOffset(ctx: SchedulerContext, { where, index, state }: Scope, spec: SortSpec, limit: number, offset: number): Promise<JobRow[]> {
   const { column } = spec;
   const dir = spec.descending ? desc : asc;
   if (!spec.nullable) return ctx.db.select().from(jobs, index).where(where).orderBy(dir(column), dir(jobs.id)).limit(limit).offset(offset);
@@ -135,10 +156,10 @@ async function readOffset(ctx: SchedulerContext, { where, index }: Scope, spec: 
   return ctx.db
     .select()
     .from(jobs, index)
-    .where(and(where, isNotNull(column)))
+    .where(and(where, valued(spec, state, true)))
     .orderBy(dir(column), dir(jobs.id))
     .limit(head)
-    .unionAll(ctx.db.select().from(jobs, index).where(and(where, isNull(column))).orderBy(dir(jobs.id)).limit(head))
+    .unionAll(ctx.db.select().from(jobs, index).where(and(where, valued(spec, state, false))).orderBy(dir(jobs.id)).limit(head))
     .orderBy(sql`${column} IS NULL`, dir(column), dir(jobs.id))
     .limit(limit)
     .offset(offset);
@@ -234,7 +255,7 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
 
   const cap = q.q ? Math.min(countCap, SEARCH_COUNT_CAP) : countCap;
   const search = q.q ? await searchScope(ctx, filters, q.q, cap) : undefined;
-  const scope: Scope = search ?? { where: filters };
+  const scope: Scope = { ...(search ?? { where: filters }), state: q.state };
   const { where } = scope;
   const count = async () => search?.counted ?? countJobs(ctx, where, cap);
   if (!cursor || cursor.direction === 'after') {

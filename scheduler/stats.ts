@@ -41,7 +41,7 @@ function toDate(value: unknown): Date {
   return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
 }
 
-/** Jobs by state (an index-only scan of jobs_state_next_run_idx). */
+/** Jobs by state (an index-only scan of jobs_state_idx). */
 export async function jobStateCounts(ctx: SchedulerContext): Promise<JobStateCounts> {
   const rows = await ctx.db.select({ state: jobs.state, n: count() }).from(jobs).groupBy(jobs.state);
   const out = emptyJobStateCounts();
@@ -194,11 +194,11 @@ export async function recentFailures(ctx: SchedulerContext, limit = 10): Promise
   }));
 }
 
-/** The next `limit` fires of active jobs, soonest first (the (state, next_run_at) index). */
+/** The next `limit` fires of active jobs, soonest first (the start of the next_run_at index). */
 export async function upcomingJobRuns(ctx: SchedulerContext, limit = 10): Promise<UpcomingJobRun[]> {
   const rows = await ctx.db
     .select({ id: jobs.id, name: jobs.name, nextRunAt: jobs.nextRunAt, trigger: jobs.trigger })
-    .from(jobs)
+    .from(jobs, { forceIndex: 'jobs_next_run_idx' })
     .where(and(eq(jobs.state, 'active'), isNotNull(jobs.nextRunAt)))
     .orderBy(asc(jobs.nextRunAt), asc(jobs.id))
     .limit(limit);

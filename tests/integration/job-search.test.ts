@@ -47,8 +47,8 @@ beforeAll(async () => {
   for (const [id, name, next, last] of SPECIAL) {
     await tdb.query(
       `INSERT INTO jobs (id, name, task, args, \`trigger\`, state, next_run_at, options, last_run_at)
-       VALUES (?, ?, 'log.message', '{}', ?, 'active', IF(? IS NULL, NULL, NOW(3) + INTERVAL ? MINUTE), ?, IF(? IS NULL, NULL, NOW(3) - INTERVAL ? MINUTE))`,
-      [id, name, trigger, next, next, options, last, last],
+       VALUES (?, ?, 'log.message', '{}', ?, IF(? IS NULL, 'paused', 'active'), IF(? IS NULL, NULL, NOW(3) + INTERVAL ? MINUTE), ?, IF(? IS NULL, NULL, NOW(3) - INTERVAL ? MINUTE))`,
+      [id, name, trigger, next, next, next, options, last, last],
     );
   }
   await tdb.query('ANALYZE TABLE jobs');

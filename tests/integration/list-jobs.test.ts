@@ -2,6 +2,8 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../lib/errors';
 import type { SchedulerContext } from '../../scheduler/context';
+import { dueJobIds } from '../../scheduler/batch-claim';
+import { earliestFire } from '../../scheduler/claim';
 import { bulkJobAction, createJob, getJob } from '../../scheduler/jobs';
 import { TOTAL_COUNT_CAP, lastPageCursor, listJobs } from '../../scheduler/list-jobs';
 import { createTestDatabase, type TestDatabase } from './helpers';
@@ -187,6 +189,27 @@ describe('listJobs at scale', () => {
       expect(back.page).toBe(31);
       expect(await pageRowsRead({ sort, pageSize: 50, cursor: next.prevCursor }), sort).toBeLessThan(N / 4);
     }
+  });
+
+  it('finds the earliest fire and the due jobs at the start of the next-run index, not through the state', async () => {
+    // The engine asks these all the time; the active jobs (9 in 10 here) are never read one by one.
+    const [{ first }] = await big.query<{ first: Date }>("SELECT MIN(next_run_at) AS first FROM jobs WHERE state = 'active'");
+    expect(await earliestFire(ctx.db)).toEqual(first);
+    expect(await rowsRead(() => earliestFire(ctx.db))).toBeLessThan(10);
+    const horizon = new Date(first.getTime() + 10 * 60_000);
+    const due = await dueJobIds(ctx.db, horizon, 500);
+    const [{ n }] = await big.query<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE state = 'active' AND next_run_at <= ?", [horizon]);
+    expect(due).toHaveLength(Number(n));
+    expect(due.length).toBeGreaterThan(0);
+    expect(await rowsRead(() => dueJobIds(ctx.db, horizon, 500))).toBeLessThan(due.length + 10);
+  });
+
+  it('refuses a job whose next fire disagrees with its state', async () => {
+    // The list and the claims rely on it: a job has a next fire exactly while it is active.
+    await expect(big.query("UPDATE jobs SET state = 'paused' WHERE id = 's-1'")).rejects.toThrow(/jobs_next_run_active_chk/);
+    await expect(big.query("UPDATE jobs SET next_run_at = NULL WHERE id = 's-1'")).rejects.toThrow(/jobs_next_run_active_chk/);
+    await expect(big.query("UPDATE jobs SET next_run_at = NOW(3) WHERE id = 's-0'")).rejects.toThrow(/jobs_next_run_active_chk/);
+    expect((await getJob(ctx, 's-1')).state).toBe('active');
   });
 
   it('searches through the full-text index, reading the matches only', async () => {

@@ -53,8 +53,9 @@ beforeAll(async () => {
   ctx = { ...tdb.ctx, now: () => NOW };
   await insertJob('alpha', 'Alpha', 'active', new Date(NOW.getTime() + 10 * MIN), { type: 'interval', every: { seconds: 1 }, timezone: 'UTC' });
   await insertJob('beta', 'Beta', 'active', new Date(NOW.getTime() + 5 * MIN), { type: 'cron', expression: '*/5 * * * *', timezone: 'Europe/Berlin' });
-  await insertJob('gamma', 'Gamma', 'active', null, { type: 'interval', every: { hours: 1 }, timezone: 'UTC' });
-  await insertJob('delta', 'Delta', 'paused', new Date(NOW.getTime() + MIN), { type: 'interval', every: { minutes: 1 }, timezone: 'UTC' });
+  await insertJob('gamma', 'Gamma', 'active', new Date(NOW.getTime() + 2 * HOUR), { type: 'interval', every: { hours: 1 }, timezone: 'UTC' });
+  // A job has a next fire exactly while it is active (a CHECK constraint of the jobs table).
+  await insertJob('delta', 'Delta', 'paused', null, { type: 'interval', every: { minutes: 1 }, timezone: 'UTC' });
   await insertJob('omega', 'Omega', 'completed', null, { type: 'date', runAt: ago(HOUR).toISOString(), timezone: 'UTC' });
 });
 
@@ -118,6 +119,7 @@ describe('overview statistics', () => {
     expect(upcoming.map((u) => [u.jobId, u.nextRunAt, u.timezone])).toEqual([
       ['beta', new Date(NOW.getTime() + 5 * MIN).toISOString(), 'Europe/Berlin'],
       ['alpha', new Date(NOW.getTime() + 10 * MIN).toISOString(), 'UTC'],
+      ['gamma', new Date(NOW.getTime() + 2 * HOUR).toISOString(), 'UTC'],
     ]);
     expect(upcoming[0].jobName).toBe('Beta');
     expect(upcoming[0].schedule).toMatch(/5 minutes/i);
@@ -130,7 +132,7 @@ describe('overview statistics', () => {
     expect(overview.jobs.total).toBe(5);
     expect(overview.last24h.total).toBe(9);
     expect(overview.failures).toHaveLength(5);
-    expect(overview.upcoming).toHaveLength(2);
+    expect(overview.upcoming).toHaveLength(3);
   });
 });
 
