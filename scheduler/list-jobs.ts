@@ -6,7 +6,7 @@ import { decodeJobCursor, encodeJobCursor, type JobCursor } from '../lib/job-cur
 import { listJobsQuerySchema, type JobSort, type JobState, type ListJobsQuery } from '../lib/schemas';
 import type { JobPage } from '../lib/types';
 import type { SchedulerContext } from './context';
-import { jobSearchCondition, jobSearchFilter, jobSearchLookup } from './job-search';
+import { CrowdedSearches, jobSearchCondition, jobSearchFilter, jobSearchLookup } from './job-search';
 import { toJob } from './serialize';
 import { parseInput } from './validate';
 
@@ -167,6 +167,9 @@ async function readOffset(ctx: SchedulerContext, { where, index, state }: Scope,
 
 type Counted = { total: number; totalExact: boolean };
 
+/** Searches of this process recently found to have more matches than counted. */
+const crowded = new CrowdedSearches();
+
 /** Matching jobs, counted up to `cap` (an index range read through a LIMIT). */
 async function countJobs(ctx: SchedulerContext, where: SQL | undefined, cap = Infinity): Promise<Counted> {
   const base = ctx.db.select({ one: sql`1` }).from(jobs).where(where);
@@ -186,9 +189,11 @@ async function countJobs(ctx: SchedulerContext, where: SQL | undefined, cap = In
  * `cap` (not exact) and the page is read by walking. Both ways apply the same condition
  * (job-search.ts), so a page does not depend on the way taken, and cursors work across them. A
  * search whose words the index cannot look up ("wha", see planJobSearch) is always walked, and
- * its count reads the table up to the cap.
+ * its count reads the table up to the cap. A search with more than `cap` matches is remembered
+ * for a while and walked without the lookup (CrowdedSearches).
  */
-async function searchScope(ctx: SchedulerContext, filters: SQL | undefined, text: string, cap: number): Promise<Scope & { countWhere: SQL; counted?: Counted }> {
+async function searchScope(ctx: SchedulerContext, filters: SQL | undefined, q: ListJobsQuery & { q: string }, cap: number): Promise<Scope & { countWhere: SQL; counted?: Counted }> {
+  const text = q.q;
   const filter = jobSearchFilter(text);
   if (!filter) {
     const where = and(filters, jobSearchCondition(text))!;
@@ -198,8 +203,15 @@ async function searchScope(ctx: SchedulerContext, filters: SQL | undefined, text
   const lookup = jobSearchLookup(text);
   if (!lookup) return { where: walk, countWhere: walk };
   const countWhere = and(walk, lookup)!;
+  const crowdedAnswer = { where: walk, countWhere, counted: { total: cap, totalExact: false } };
+  const key = JSON.stringify([text, q.state, q.task, q.lastStatus, cap]);
+  const now = ctx.now().getTime();
+  if (crowded.has(ctx.db, key, now)) return crowdedAnswer;
   const found = await ctx.db.select({ id: jobs.id }).from(jobs).where(countWhere).limit(cap + 1);
-  if (found.length > cap) return { where: walk, countWhere, counted: { total: cap, totalExact: false } };
+  if (found.length > cap) {
+    crowded.add(ctx.db, key, now);
+    return crowdedAnswer;
+  }
   const ids = found.map((r) => r.id);
   // Filters and search again: a job may have changed since the lookup.
   const where = ids.length ? and(walk, inArray(jobs.id, ids))! : sql`FALSE`;
@@ -254,7 +266,7 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
   if (cursor) cursorKey(spec, cursor);
 
   const cap = q.q ? Math.min(countCap, SEARCH_COUNT_CAP) : countCap;
-  const search = q.q ? await searchScope(ctx, filters, q.q, cap) : undefined;
+  const search = q.q ? await searchScope(ctx, filters, { ...q, q: q.q }, cap) : undefined;
   const scope: Scope = { ...(search ?? { where: filters }), state: q.state };
   const { where } = scope;
   const count = async () => search?.counted ?? countJobs(ctx, where, cap);

@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SchedulerContext } from '../../scheduler/context';
+import { CROWDED_SEARCH_TTL_MS } from '../../scheduler/job-search';
 import { SEARCH_COUNT_CAP, lastPageCursor, listJobs } from '../../scheduler/list-jobs';
 import { createTestDatabase, waitFor, type TestDatabase } from './helpers';
 import { countingConnection, numbers, type CountingConnection } from './jobs-at-scale';
@@ -171,6 +172,37 @@ describe('counting a search', () => {
     const last = await listJobs(ctx, { q: 'common', sort: 'name', pageSize: 100, cursor: lastPageCursor('name') });
     expect(last).toMatchObject({ total: common, totalExact: true, page: Math.ceil(common / 100), nextCursor: null });
     expect(last.items.at(-1)?.id).toBe(`job-${Math.floor((N - 1) / 3) * 3}`);
+  });
+
+  it('remembers for a while that a search has more matches than it counts, and walks it at once', async () => {
+    // A clock of its own, a day ahead: nothing another test searched is remembered at it.
+    let now = Date.now() + 86_400_000;
+    const clocked = { ...ctx, now: () => new Date(now) };
+    const query = { q: 'common', sort: 'name' };
+    // The FULLTEXT lookup's reads do not show in the handler counters: count the statements.
+    const selects = async (fn: () => Promise<unknown>) => {
+      const count = async () => Number(((await pool.query("SHOW SESSION STATUS LIKE 'Com_select'"))[0] as Array<{ Value: string }>)[0].Value);
+      const before = await count();
+      await fn();
+      return (await count()) - before;
+    };
+    expect(await selects(() => listJobs(clocked, query))).toBe(2);
+    const first = await listJobs(clocked, query);
+    expect(await selects(() => listJobs(clocked, query))).toBe(1);
+    expect(first).toMatchObject({ total: SEARCH_COUNT_CAP, totalExact: false });
+    // The page is read row by row all the same: a job that stops matching is gone from it at once.
+    const renamed = first.items[0];
+    await tdb.query('UPDATE jobs SET name = ? WHERE id = ?', [renamed.name.replace('Common', 'Plain'), renamed.id]);
+    try {
+      const after = await listJobs(clocked, query);
+      expect(after.items.map((j) => j.id)).toEqual([...first.items.slice(1).map((j) => j.id), after.items.at(-1)!.id]);
+      expect(after.items.map((j) => j.id)).not.toContain(renamed.id);
+    } finally {
+      await tdb.query('UPDATE jobs SET name = ? WHERE id = ?', [renamed.name, renamed.id]);
+    }
+    // Once CROWDED_SEARCH_TTL_MS is over, the lookup runs again.
+    now += CROWDED_SEARCH_TTL_MS;
+    expect(await selects(() => listJobs(clocked, query))).toBe(2);
   });
 
   it('reads about a page for a common word, and the matches only for a rare one', async () => {
