@@ -117,14 +117,7 @@ async function readRange(ctx: SchedulerContext, { where, index, state }: Scope, 
     ctx.db
       .select()
       .from(jobs, index)
-      .where(
-        and(
-          where,
-          spec.nullable ? valued(spec, state, true) : undefined,
-          after && notBefore(column, after.value),
-          after && or(beyond(column, after.value), and(eq(column, after.value), beyond(jobs.id, after.id))),
-        ),
-      )
+      .where(and(where, spec.nullable ? valued(spec, state, true) : undefined, after && and(notBefore(column, after.value), or(beyond(column, after.value), and(eq(column, after.value), beyond(jobs.id, after.id))))))
       .orderBy(order(column), order(jobs.id))
       .limit(n);
   const withoutValue = async (n: number, afterId?: string) =>

@@ -52,7 +52,11 @@ beforeAll(async () => {
       [id, name, trigger, next, next, next, options, last, last],
     );
   }
-  await tdb.query('ANALYZE TABLE jobs');
+  // Rebuilds the table and its full-text index now. After thousands of inserts, InnoDB syncs the
+  // full-text cache to the index's tables in the background, and a MATCH during that sync has
+  // missed a row now and then under the load of the other test files. That was the first search
+  // of the first test, with the same MATCH finding the row a moment later. OPTIMIZE also analyzes.
+  await tdb.query('OPTIMIZE TABLE jobs');
   // The full-text index should find committed rows at once. One CI run found none for "zurich" in
   // the first test (never reproduced since): wait, with a deadline, until the index finds the
   // special rows, so a slow index shows up here and not as a wrong search result.
