@@ -18,7 +18,7 @@ import type { EngineLogger } from '../../scheduler/log';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Server part of the test databases' URL (override with TEST_DATABASE_SERVER, e.g. mysql://root@db:3306). */
-const SERVER = (process.env.TEST_DATABASE_SERVER ?? 'mysql://root@127.0.0.1:3306').replace(/\/$/, '');
+export const SERVER = (process.env.TEST_DATABASE_SERVER ?? 'mysql://root@127.0.0.1:3306').replace(/\/$/, '');
 
 /** A job_executions row as the engine tests read it back (snake_case, as mysql2 returns it). */
 export interface FireRow {

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropDatabase, prepareDatabase } from '../../db/migrate';
+import { ROOT, SERVER } from './helpers';
+
+/**
+ * Upgrading a database that holds jobs: migrations up to a given one (a copy of the folder cut
+ * there), rows written as that version could, then the current migrations.
+ */
+
+const MIGRATIONS = path.join(ROOT, 'db/migrations');
+
+/** A copy of the migrations folder holding the migrations up to `lastIdx` only. */
+function migrationsUpTo(lastIdx: number): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cronboard-migrations-'));
+  mkdirSync(path.join(dir, 'meta'));
+  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as { entries: Array<{ idx: number; tag: string }> };
+  journal.entries = journal.entries.filter((e) => e.idx <= lastIdx);
+  for (const { idx, tag } of journal.entries) {
+    copyFileSync(path.join(MIGRATIONS, `${tag}.sql`), path.join(dir, `${tag}.sql`));
+    const snapshot = `${String(idx).padStart(4, '0')}_snapshot.json`;
+    if (readdirSync(path.join(MIGRATIONS, 'meta')).includes(snapshot)) copyFileSync(path.join(MIGRATIONS, 'meta', snapshot), path.join(dir, 'meta', snapshot));
+  }
+  writeFileSync(path.join(dir, 'meta/_journal.json'), JSON.stringify(journal, null, 2));
+  return dir;
+}
+
+const url = `${SERVER}/cronboard_test_migrations_${randomBytes(4).toString('hex')}`;
+let conn: mysql.Connection;
+let older: string;
+
+beforeAll(async () => {
+  older = migrationsUpTo(5);
+  await prepareDatabase(url, older);
+  conn = await mysql.createConnection({ uri: url, timezone: 'Z' });
+});
+
+afterAll(async () => {
+  await conn?.end();
+  await dropDatabase(url);
+  if (older) rmSync(older, { recursive: true, force: true });
+});
+
+describe('migration 0006 (a next fire exactly while active)', () => {
+  it('mends the jobs that disagree, then enforces it', async () => {
+    const next = new Date('2030-01-01T00:00:00Z');
+    const rows: Array<[string, string, Date | null]> = [
+      ['paused-with-next', 'paused', next],
+      ['completed-with-next', 'completed', next],
+      ['active-without-next', 'active', null],
+      ['active-ok', 'active', next],
+      ['paused-ok', 'paused', null],
+    ];
+    for (const [id, state, at] of rows) {
+      await conn.query("INSERT INTO jobs (id, name, task, args, `trigger`, state, next_run_at, options) VALUES (?, ?, 'log.message', '{}', '{}', ?, ?, '{}')", [id, id, state, at]);
+    }
+    await prepareDatabase(url);
+    const [after] = await conn.query('SELECT id, state, next_run_at FROM jobs ORDER BY id');
+    expect(after).toEqual([
+      { id: 'active-ok', state: 'active', next_run_at: next },
+      // An active job without a next fire would never run: paused, for someone to resume.
+      { id: 'active-without-next', state: 'paused', next_run_at: null },
+      { id: 'completed-with-next', state: 'completed', next_run_at: null },
+      { id: 'paused-ok', state: 'paused', next_run_at: null },
+      { id: 'paused-with-next', state: 'paused', next_run_at: null },
+    ]);
+    await expect(conn.query("UPDATE jobs SET next_run_at = NOW(3) WHERE id = 'paused-ok'")).rejects.toThrow(/jobs_next_run_active_chk/);
+    // Applying the migrations again changes nothing.
+    await prepareDatabase(url);
+    expect((await conn.query('SELECT id, state, next_run_at FROM jobs ORDER BY id'))[0]).toEqual(after);
+  });
+});
