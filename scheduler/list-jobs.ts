@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { IndexConfig } from 'drizzle-orm/mysql-core';
 import { jobs, type JobRow } from '../db/schema';
 import { ValidationError } from '../lib/errors';
@@ -6,7 +6,8 @@ import { decodeJobCursor, encodeJobCursor, type JobCursor } from '../lib/job-cur
 import { listJobsQuerySchema, type JobSort, type JobState, type ListJobsQuery } from '../lib/schemas';
 import type { JobPage } from '../lib/types';
 import type { SchedulerContext } from './context';
-import { CrowdedSearches, jobSearchCondition, jobSearchFilter, jobSearchLookup } from './job-search';
+import { pageWhere, searchScope } from './list-search';
+import type { Candidate } from './search-page';
 import { toJob } from './serialize';
 import { parseInput } from './validate';
 
@@ -39,7 +40,7 @@ type SortKey = keyof typeof SORT_COLUMNS;
 const NULLABLE_SORTS: ReadonlySet<SortKey> = new Set(['nextRunAt', 'lastRunAt']);
 
 /** A sort resolved: its column, direction, and whether rows may lack a value (those come last). */
-interface SortSpec {
+export interface SortSpec {
   sort: JobSort;
   key: SortKey;
   column: (typeof SORT_COLUMNS)[SortKey];
@@ -68,9 +69,11 @@ function listFilters(q: ListJobsQuery): SQL | undefined {
  * (a search's few known ids are read by primary key and sorted, never found by walking a sort
  * index, which the optimizer sometimes prefers for a LIMIT).
  */
-interface Scope {
+export interface Scope {
   where: SQL | undefined;
   index?: IndexConfig;
+  /** A search's matches, all known with their value of a date sort: a page is read among the few that can be on it (list-search.ts). */
+  known?: { walk: SQL; candidates: Candidate[] };
   /** The state filter, if any (it empties one part of the sort by next run: see {@link valued}). */
   state?: JobState;
 }
@@ -86,7 +89,7 @@ function valued(spec: SortSpec, state: JobState | undefined, has: boolean): SQL 
 }
 
 /** A row's position in the sort order: its sort value (null when it has none) and id. */
-type Key = { value: Date | string | null; id: string };
+export type Key = { value: Date | string | null; id: string };
 
 function keyOf(spec: SortSpec, row: JobRow): Key {
   return { value: row[spec.key], id: row.id };
@@ -104,7 +107,9 @@ function cursorFor(spec: SortSpec, direction: 'after' | 'before', row: JobRow, p
  * column the rows with and without a value are read as two index-ordered ranges, one after the
  * other (`ORDER BY col IS NULL` would defeat the index and sort the whole table).
  */
-async function readRange(ctx: SchedulerContext, { where, index, state }: Scope, spec: SortSpec, from: Key | undefined, reverse: boolean, limit: number): Promise<JobRow[]> {
+async function readRange(ctx: SchedulerContext, scope: Scope, spec: SortSpec, from: Key | undefined, reverse: boolean, limit: number): Promise<JobRow[]> {
+  const { index, state } = scope;
+  const where = pageWhere(scope, spec, from, reverse, limit);
   const { column } = spec;
   // Forward along the sort: asc for an ascending sort; reversed reading flips it.
   const up = spec.descending === reverse;
@@ -141,7 +146,9 @@ async function readRange(ctx: SchedulerContext, { where, index, state }: Scope, 
 }
 
 /** One page by OFFSET (the `page` parameter): the same order, read as a union of the two index ranges. */
-async function readOffset(ctx: SchedulerContext, { where, index, state }: Scope, spec: SortSpec, limit: number, offset: number): Promise<JobRow[]> {
+async function readOffset(ctx: SchedulerContext, scope: Scope, spec: SortSpec, limit: number, offset: number): Promise<JobRow[]> {
+  const { index, state } = scope;
+  const where = pageWhere(scope, spec, undefined, false, offset + limit);
   const { column } = spec;
   const dir = spec.descending ? desc : asc;
   if (!spec.nullable) return ctx.db.select().from(jobs, index).where(where).orderBy(dir(column), dir(jobs.id)).limit(limit).offset(offset);
@@ -158,10 +165,7 @@ async function readOffset(ctx: SchedulerContext, { where, index, state }: Scope,
     .offset(offset);
 }
 
-type Counted = { total: number; totalExact: boolean };
-
-/** Searches of this process recently found to have more matches than counted. */
-const crowded = new CrowdedSearches();
+export type Counted = { total: number; totalExact: boolean };
 
 /** Matching jobs, counted up to `cap` (an index range read through a LIMIT). */
 async function countJobs(ctx: SchedulerContext, where: SQL | undefined, cap = Infinity): Promise<Counted> {
@@ -170,45 +174,6 @@ async function countJobs(ctx: SchedulerContext, where: SQL | undefined, cap = In
   const [{ n }] = await ctx.db.select({ n: sql<number>`COUNT(*)` }).from(counted);
   const total = Number(n);
   return total > cap ? { total: cap, totalExact: false } : { total, totalExact: true };
-}
-
-/**
- * How a search's page is read. The FULLTEXT lookup costs about 0.4 µs per job holding the word
- * plus 2 µs per candidate it hands over (each is a row read), unordered, so it suits rare words; a
- * common word fills a page within a short walk along the sort order's index, checking rows one by
- * one (a page of 20 takes about 20 ÷ the share of jobs matching: 600 rows for a word in 3 % of
- * them). One lookup stopped at `cap` + 1 candidates decides: up to `cap` matches, they are all
- * known (exact total) and the page is read among their ids by primary key; more, the total is
- * `cap` (not exact) and the page is read by walking. Both ways apply the same condition
- * (job-search.ts), so a page does not depend on the way taken, and cursors work across them. A
- * search whose words the index cannot look up ("wha", see planJobSearch) is always walked, and
- * its count reads the table up to the cap. A search with more than `cap` matches is remembered
- * for a while and walked without the lookup (CrowdedSearches).
- */
-async function searchScope(ctx: SchedulerContext, filters: SQL | undefined, q: ListJobsQuery & { q: string }, cap: number): Promise<Scope & { countWhere: SQL; counted?: Counted }> {
-  const text = q.q;
-  const filter = jobSearchFilter(text);
-  if (!filter) {
-    const where = and(filters, jobSearchCondition(text))!;
-    return { where, countWhere: where };
-  }
-  const walk = and(filters, filter)!;
-  const lookup = jobSearchLookup(text);
-  if (!lookup) return { where: walk, countWhere: walk };
-  const countWhere = and(walk, lookup)!;
-  const crowdedAnswer = { where: walk, countWhere, counted: { total: cap, totalExact: false } };
-  const key = JSON.stringify([text, q.state, q.task, q.lastStatus, cap]);
-  const now = ctx.now().getTime();
-  if (crowded.has(ctx.db, key, now)) return crowdedAnswer;
-  const found = await ctx.db.select({ id: jobs.id }).from(jobs).where(countWhere).limit(cap + 1);
-  if (found.length > cap) {
-    crowded.add(ctx.db, key, now);
-    return crowdedAnswer;
-  }
-  const ids = found.map((r) => r.id);
-  // Filters and search again: a job may have changed since the lookup.
-  const where = ids.length ? and(walk, inArray(jobs.id, ids))! : sql`FALSE`;
-  return { where, index: { forceIndex: 'PRIMARY' }, countWhere, counted: { total: ids.length, totalExact: true } };
 }
 
 /** The cursor's key as a row key, or a 400 when it does not fit the sort. */
@@ -259,7 +224,7 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
   if (cursor) cursorKey(spec, cursor);
 
   const cap = q.q ? Math.min(countCap, SEARCH_COUNT_CAP) : countCap;
-  const search = q.q ? await searchScope(ctx, filters, { ...q, q: q.q }, cap) : undefined;
+  const search = q.q ? await searchScope(ctx, filters, { ...q, q: q.q }, spec, cap) : undefined;
   const scope: Scope = { ...(search ?? { where: filters }), state: q.state };
   const { where } = scope;
   const count = async () => search?.counted ?? countJobs(ctx, where, cap);

@@ -164,6 +164,39 @@ describe('the lookup and the walk give the same pages', () => {
       }
     }
   });
+
+  it('pages through matches tied on the sort value the same both ways', async () => {
+    // 20 matches sharing 3 next runs and 2 last runs (some none), ids differing in case: a page of
+    // known matches is read among the few that can be on it, and ties are ordered by the database.
+    const rows = Array.from({ length: 20 }, (_, i) => {
+      const id = `${i % 2 ? 'TIE' : 'tie'}-${String(i).padStart(2, '0')}`;
+      const paused = i % 5 === 0;
+      return [id, `Tiedbatch ${i}`, paused ? 'paused' : 'active', paused ? null : 60 + (i % 3), i % 4 === 0 ? null : 30 + (i % 2)];
+    });
+    for (const [id, name, state, next, last] of rows) {
+      await tdb.query(
+        `INSERT INTO jobs (id, name, task, args, \`trigger\`, state, next_run_at, options, last_run_at)
+         VALUES (?, ?, 'log.message', '{}', '{}', ?, IF(? IS NULL, NULL, TIMESTAMP('2031-01-01') + INTERVAL ? MINUTE), '{}', IF(? IS NULL, NULL, TIMESTAMP('2030-01-01') + INTERVAL ? MINUTE))`,
+        [id, name, state, next, next, last, last],
+      );
+    }
+    try {
+      for (const sort of ['nextRunAt', '-nextRunAt', 'lastRunAt', '-lastRunAt', 'createdAt']) {
+        const all = await ids({ q: 'tiedbatch', sort }, 1);
+        expect(all, sort).toHaveLength(20);
+        expect(await ids({ q: 'tiedbatch', sort }), sort).toEqual(all);
+        const { forward, backward } = await walkPages({ q: 'tiedbatch', sort }, 10_000);
+        expect(forward, sort).toEqual(all);
+        expect(backward, sort).toEqual(all);
+        const third = await listJobs(ctx, { q: 'tiedbatch', sort, page: 3, pageSize: 4 });
+        expect(third.items.map((j) => j.id), sort).toEqual(all.slice(8, 12));
+        const last = await listJobs(ctx, { q: 'tiedbatch', sort, pageSize: 6, cursor: lastPageCursor(sort as 'nextRunAt') });
+        expect(last.items.map((j) => j.id), sort).toEqual(all.slice(18));
+      }
+    } finally {
+      await tdb.query("DELETE FROM jobs WHERE name LIKE 'Tiedbatch %'");
+    }
+  });
 });
 
 describe('counting a search', () => {
