@@ -17,7 +17,7 @@ const crowded = new CrowdedSearches();
  * common word fills a page within a short walk along the sort order's index, checking rows one by
  * one (a page of 20 takes about 20 ÷ the share of jobs matching: 600 rows for a word in 3 % of
  * them). One lookup stopped at `cap` + 1 candidates decides: up to `cap` matches, they are all
- * known (exact total) and the page is read among their ids by primary key; more, the total is
+ * known (exact total) and the page is read by primary key among them (see pageWhere); more, the total is
  * `cap` (not exact) and the page is read by walking. Both ways apply the same condition
  * (job-search.ts), so a page does not depend on the way taken, and cursors work across them. A
  * search whose words the index cannot look up ("wha", see planJobSearch) is always walked, and
@@ -67,6 +67,8 @@ export async function searchScope(
  * The WHERE clause of one read of a list (`limit` rows after `from`, backwards when `reverse`):
  * the scope's, or for a search whose matches are all known with their values, those of them that
  * can be on this page only (pageCandidates), so the read takes a few rows instead of all of them.
+ * The values are the lookup's, a moment old: a job whose value changed since (the engine moves next
+ * runs all the time) is placed by its new value among the rows read, as a cursor page would be.
  */
 export function pageWhere(scope: Scope, spec: SortSpec, from: Key | undefined, reverse: boolean, limit: number): SQL | undefined {
   if (!scope.known) return scope.where;
