@@ -147,6 +147,13 @@ export const apiTokens = mysqlTable(
 );
 
 export type JobRow = typeof jobs.$inferSelect;
+
+/**
+ * For reads of active jobs by next fire (`.from(jobs, byNextRun)`): only active jobs have one, so
+ * jobs_next_run_idx holds them all, in order; the optimizer could take the state's index instead
+ * and read every active job.
+ */
+export const byNextRun = { forceIndex: 'jobs_next_run_idx' } as const;
 export type ExecutionRow = typeof jobExecutions.$inferSelect;
 export type InstanceRow = typeof schedulerInstances.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;

@@ -1,7 +1,7 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { groupedCase, rawQuery, rawTransaction, SqlInstant, type RawConnection } from '../db/raw';
-import { jobs, type JobRow } from '../db/schema';
+import { byNextRun, jobs, type JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
 import type { JobState } from '../lib/schemas';
 import { insertWithIds, type NewExecution } from './insert-executions';
@@ -53,8 +53,7 @@ export interface BatchClaim {
 export async function dueJobIds(db: Db, horizon: Date, limit: number): Promise<string[]> {
   const rows = await db
     .select({ id: jobs.id })
-    // Only active jobs have a next fire: the index on it (which holds the state too) is the way, never the state's.
-    .from(jobs, { forceIndex: 'jobs_next_run_idx' })
+    .from(jobs, byNextRun)
     .where(and(eq(jobs.state, 'active'), lte(jobs.nextRunAt, horizon)))
     .orderBy(asc(jobs.nextRunAt))
     .limit(limit);

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lte, min, or, sql } from 'drizzle-orm';
 import { dbErrorCode, type Db } from '../db/client';
-import { jobExecutions, jobs, type JobRow } from '../db/schema';
+import { byNextRun, jobExecutions, jobs, type JobRow } from '../db/schema';
 import type { ExecutionStatus } from '../lib/schemas';
 import { planFire } from './misfire';
 import { interruptRuns } from './slots';
@@ -23,14 +23,13 @@ export async function dueJobs(db: Db, now: Date, jobIds: string[]): Promise<JobR
 
 /**
  * The earliest planned fire of any active job, or null: the first entry of jobs_next_run_idx (only
- * active jobs have a next fire; the state is checked on the entry). Without the index named, the
- * optimizer may go through the state index instead, reading every active job.
+ * active jobs have a next fire; the state is checked on the entry).
  */
 export async function earliestFire(db: Db): Promise<Date | null> {
   // ORDER BY … LIMIT 1, not MIN(): MIN with a condition on a later column of the index scans all of it.
   const [row] = await db
     .select({ at: jobs.nextRunAt })
-    .from(jobs, { forceIndex: 'jobs_next_run_idx' })
+    .from(jobs, byNextRun)
     .where(and(eq(jobs.state, 'active'), isNotNull(jobs.nextRunAt)))
     .orderBy(asc(jobs.nextRunAt))
     .limit(1);

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
-import { jobExecutions, jobs } from '../db/schema';
+import { byNextRun, jobExecutions, jobs } from '../db/schema';
 import { EXECUTION_STATUSES, type ExecutionStatus } from '../lib/schemas';
 import {
   emptyJobStateCounts,
@@ -198,7 +198,7 @@ export async function recentFailures(ctx: SchedulerContext, limit = 10): Promise
 export async function upcomingJobRuns(ctx: SchedulerContext, limit = 10): Promise<UpcomingJobRun[]> {
   const rows = await ctx.db
     .select({ id: jobs.id, name: jobs.name, nextRunAt: jobs.nextRunAt, trigger: jobs.trigger })
-    .from(jobs, { forceIndex: 'jobs_next_run_idx' })
+    .from(jobs, byNextRun)
     .where(and(eq(jobs.state, 'active'), isNotNull(jobs.nextRunAt)))
     .orderBy(asc(jobs.nextRunAt), asc(jobs.id))
     .limit(limit);
