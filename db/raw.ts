@@ -126,6 +126,28 @@ export function groupedCase<T extends { id: string }>(
 }
 
 /**
+ * An assignment `target = …` for a multi-row UPDATE whose WHERE selects exactly `items`, by
+ * groupedCase, where an item whose key is `undefined` keeps its row's value. Empty (no
+ * assignment) when every item keeps it.
+ */
+export function groupedAssignment<T extends { id: string }>(
+  target: string,
+  items: T[],
+  key: (t: T) => unknown,
+  value: (t: T) => unknown,
+): { sql: string; values: unknown[] } {
+  const changing = items.filter((i) => key(i) !== undefined);
+  if (!changing.length) return { sql: '', values: [] };
+  if (changing.length === items.length) {
+    const all = groupedCase(items, key, value);
+    return { sql: `${target} = ${all.sql}`, values: all.values };
+  }
+  const some = groupedCase(changing, key, value);
+  if (some.sql === '?') return { sql: `${target} = IF(id IN (?), ?, ${target})`, values: [changing.map((i) => i.id), ...some.values] };
+  return { sql: `${target} = ${some.sql.replace(/END$/, `ELSE ${target} END`)}`, values: some.values };
+}
+
+/**
  * An instant as a SQL literal (`'YYYY-MM-DD HH:MM:SS.mmm'`, UTC, as the pool writes a Date),
  * formatted once per millisecond and shared: mysql2 formats every Date it escapes anew (a copy of
  * the Date and a dozen string pieces), and the engine's batches send the same few instants (a

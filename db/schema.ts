@@ -39,11 +39,15 @@ export const jobs = mysqlTable(
     declaredHash: varchar('declared_hash', { length: 64 }),
     lastRunAt: instant('last_run_at'),
     lastStatus: mysqlEnum('last_status', EXECUTION_STATUSES),
-    lastExecutionId: bigint('last_execution_id', { mode: 'number', unsigned: true }),
     /**
-     * How many of its executions are `running`: kept in the same transactions that start runs and
-     * finish them, so a claim reads it from the job row it locks instead of counting rows.
+     * A job's runs in progress, as claims read them from the row they lock (scheduler/slots.ts):
+     * the run a batch claim started last, by its fire instant (its row is the fire key (id,
+     * lease_at, attempt 1)), which holds a slot while that row is `running` and whose outcome
+     * writes nothing to the job; plus `running_count`, the other runs in progress (run-now
+     * requests, retries, jittered fires, and a claim's run while the lease is held), counted in the
+     * transactions that start them and finish them.
      */
+    leaseAt: instant('lease_at'),
     runningCount: int('running_count').notNull().default(0),
     createdAt: instant('created_at').notNull().default(now3),
     updatedAt: instant('updated_at').notNull().default(now3),

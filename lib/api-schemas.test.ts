@@ -22,13 +22,16 @@ function jobRow(overrides: Partial<JobRow>): JobRow {
     declaredHash: null,
     lastRunAt: null,
     lastStatus: null,
-    lastExecutionId: null,
+    leaseAt: null,
     runningCount: 0,
     createdAt: at('2026-05-01T10:00:00.123Z'),
     updatedAt: at('2026-05-01T10:00:00.123Z'),
     ...overrides,
   };
 }
+
+/** A job's last execution as lastExecutions reads it, for the rows that ran. */
+const lastOf = (row: JobRow) => (row.lastStatus && row.lastRunAt ? { id: 42, status: row.lastStatus, at: row.lastRunAt.toISOString() } : null);
 
 const jobs: JobRow[] = [
   jobRow({}),
@@ -39,7 +42,6 @@ const jobs: JobRow[] = [
     options: { ...DEFAULT_JOB_OPTIONS, timeoutMs: 30_000, retries: { max: 3, backoffMs: 1000 } },
     lastRunAt: at('2026-05-01T11:30:00Z'),
     lastStatus: 'failed',
-    lastExecutionId: 42,
     source: 'code',
     declaredHash: 'abc',
     version: 7,
@@ -82,7 +84,7 @@ const overTheWire = <T>(value: T): unknown => JSON.parse(JSON.stringify(value));
 
 describe('response schemas match what the API serializes', () => {
   it.each(jobs.map((r) => [r.id, r] as const))('a serialized job (%s) parses, unchanged', (_id, row) => {
-    const wire = overTheWire(toJob(row));
+    const wire = overTheWire(toJob(row, lastOf(row)));
     const parsed = jobSchema.safeParse(wire);
     expect(parsed.error?.issues ?? []).toEqual([]);
     expect(parsed.data).toEqual(wire);
@@ -96,7 +98,7 @@ describe('response schemas match what the API serializes', () => {
   });
 
   it('pages parse', () => {
-    const jobPage: JobPage = { items: jobs.map(toJob), total: 3, totalExact: true, page: 1, pageSize: 20, nextCursor: null, prevCursor: 'eyJ9' };
+    const jobPage: JobPage = { items: jobs.map((j) => toJob(j, lastOf(j))), total: 3, totalExact: true, page: 1, pageSize: 20, nextCursor: null, prevCursor: 'eyJ9' };
     const executionPage: Page<Execution> = { items: executions.map(toExecution), total: 10_000, totalExact: false, page: 1, pageSize: 20 };
     expect(jobPageSchema.safeParse(overTheWire(jobPage)).error?.issues ?? []).toEqual([]);
     expect(executionPageSchema.safeParse(overTheWire(executionPage)).error?.issues ?? []).toEqual([]);

@@ -1,12 +1,13 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { groupedCase, rawQuery, rawTransaction, SqlInstant, type RawConnection } from '../db/raw';
+import { groupedAssignment, groupedCase, rawQuery, rawTransaction, SqlInstant, type RawConnection } from '../db/raw';
 import { byNextRun, jobs, type JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
-import type { JobState } from '../lib/schemas';
+import type { ExecutionStatus, JobState } from '../lib/schemas';
 import { insertWithIds, type NewExecution } from './insert-executions';
 import { JobDefinitions, lockDueJobs } from './job-definitions';
 import { missedText, planFire } from './misfire';
+import { liveLeases, type LeaseState } from './slots';
 
 /**
  * Claiming due fires in batches: one transaction per batch instead of one per fire.
@@ -15,8 +16,9 @@ import { missedText, planFire } from './misfire';
  * instances claiming at once take disjoint sets and never wait on each other; a locking read sees
  * the latest committed next_run_at, so a fire another instance has claimed is not due any more.
  * Every row of the batch (running, missed, skipped, queued, failed) is one multi-row INSERT under
- * the fire key (job_id, scheduled_for, attempt), the jobs move forward in one UPDATE, and it all
- * commits together: whatever the number of instances, each fire gets exactly one row.
+ * the fire key (job_id, scheduled_for, attempt), the jobs move forward in one UPDATE (next fire,
+ * state, slots, last run), and it all commits together: whatever the number of instances, each
+ * fire gets exactly one row.
  */
 
 
@@ -30,6 +32,8 @@ export interface ClaimedRun {
   job: JobRow;
   executionId: number;
   scheduledFor: Date;
+  /** The run holds its job's lease (slots.ts); otherwise it is counted on the job's running_count. */
+  leased: boolean;
 }
 
 export interface BatchClaim {
@@ -63,8 +67,10 @@ export async function dueJobIds(db: Db, horizon: Date, limit: number): Promise<s
 export interface ClaimOptions {
   /** Fires due by then are claimed (`now` plus the engine's lookahead; default `now`). */
   horizon?: Date;
-  /** The executions of these jobs that have finished here, their outcome not yet written. */
+  /** The counted executions of these jobs that have finished here, their outcome not yet written. */
   finishedHere?: (jobIds: string[]) => number[];
+  /** What this engine knows of a job's lease (a LeaseBook's state); unknown ones are read from their rows. */
+  leases?: (jobId: string, at: number) => LeaseState;
   /** The engine's cache of job definitions (default: none kept between claims). */
   definitions?: JobDefinitions;
 }
@@ -81,7 +87,7 @@ export async function claimDueBatch(
   jobIds: string[],
   now: Date,
   instance: string,
-  { horizon = now, finishedHere = () => [], definitions = new JobDefinitions() }: ClaimOptions = {},
+  { horizon = now, finishedHere = () => [], leases, definitions = new JobDefinitions() }: ClaimOptions = {},
 ): Promise<BatchClaim> {
   // READ COMMITTED: the locking read locks only the rows it returns. It reads the latest
   // committed version of each row, so a fire a peer claimed meanwhile is no longer due.
@@ -89,22 +95,28 @@ export async function claimDueBatch(
     const due = await lockDueJobs(conn, jobIds, horizon, definitions);
     if (!due.length) return { claimed: 0, locked: 0, deferred: null, runs: [], quarantined: [] };
 
-    const plans = due.map(({ job, nextRunAt, runningCount }) => {
+    const plans = due.map(({ job, nextRunAt, runningCount, leaseAt }) => {
       try {
         // A fire claimed ahead is planned as of its own instant: on time.
         const asOf = nextRunAt > now ? nextRunAt : now;
-        return { job, nextRunAt, runningCount, plan: planFire({ nextRunAt, trigger: job.trigger, options: job.options }, asOf), reason: null };
+        return { job, nextRunAt, runningCount, leaseAt, plan: planFire({ nextRunAt, trigger: job.trigger, options: job.options }, asOf), reason: null };
       } catch (err) {
-        return { job, nextRunAt, runningCount, plan: null, reason: coerceError(err).message };
+        return { job, nextRunAt, runningCount, leaseAt, plan: null, reason: coerceError(err).message };
       }
     });
-    const running = await runningCounts(conn, plans.filter((p) => p.plan?.runAt), finishedHere);
+    const toStart = plans.filter((p) => p.plan?.runAt);
+    const running = await runningCounts(conn, toStart, finishedHere);
+    const leased = await liveLeases(
+      conn,
+      toStart.flatMap((p) => (p.leaseAt === null ? [] : [{ jobId: p.job.id, at: p.leaseAt }])),
+      leases,
+    );
+    // Runs in progress: the counted ones and a live lease.
+    for (const id of leased) running.set(id, (running.get(id) ?? 0) + 1);
 
     const rows: NewExecution[] = [];
-    const moves: Array<{ id: string; next: Date | null; state: JobState }> = [];
-    /** Per job, the index in `rows` of the row that becomes its "last run" now (none when a run starts or waits). */
-    const noted = new Map<string, number>();
-    const starting: Array<{ job: JobRow; row: number; scheduledFor: Date }> = [];
+    const moves: Move[] = [];
+    const starting: Array<{ job: JobRow; row: number; scheduledFor: Date; leased: boolean }> = [];
     const quarantined: BatchClaim['quarantined'] = [];
     let claimed = 0;
     let deferred: Date | null = null;
@@ -127,12 +139,12 @@ export async function claimDueBatch(
           instance,
           error: `Could not schedule this job, so it was paused: ${reason}. Fix the job and resume it.`,
         });
-        moves.push({ id: job.id, next: null, state: 'paused' });
-        noted.set(job.id, rows.length - 1);
+        moves.push({ id: job.id, next: null, state: 'paused', lastRunAt: now, lastStatus: 'failed' });
         quarantined.push({ job, reason: reason! });
         continue;
       }
-      moves.push({ id: job.id, next: plan.next, state: plan.next ? 'active' : 'completed' });
+      const move: Move = { id: job.id, next: plan.next, state: plan.next ? 'active' : 'completed' };
+      moves.push(move);
       const grace = job.options.misfireGraceMs;
       for (const m of plan.missed) {
         rows.push({
@@ -145,7 +157,8 @@ export async function claimDueBatch(
           instance,
           error: missedText(m, now, grace, plan.runAt),
         });
-        noted.set(job.id, rows.length - 1);
+        move.lastRunAt = now;
+        move.lastStatus = 'missed';
       }
       const at = plan.runAt;
       if (!at) continue;
@@ -160,32 +173,38 @@ export async function claimDueBatch(
           instance,
           error: `Skipped: ${inProgress} run(s) still in progress and max instances is ${job.options.maxInstances}.`,
         });
-        noted.set(job.id, rows.length - 1);
+        move.lastRunAt = now;
+        move.lastStatus = 'skipped';
       } else if (jitterMs > 0) {
-        // Jitter: the fire is claimed now and started by whichever engine picks it up after the delay.
+        // Jitter: the fire is claimed now and started by whichever engine picks it up after the
+        // delay (which notes it as the job's last run).
         rows.push({ jobId: job.id, scheduledFor: at, status: 'queued', runAfter: new Date(at.getTime() + Math.floor(Math.random() * jitterMs)) });
-        noted.delete(job.id);
+        move.lastRunAt = move.lastStatus = undefined;
       } else {
         // started_at: the claim, until the outcome writes when the task really started. (A run
         // claimed ahead whose instance dies before its instant stays "started" at its claim.)
         rows.push({ jobId: job.id, scheduledFor: at, status: 'running', startedAt: now, instance });
-        starting.push({ job, row: rows.length - 1, scheduledFor: at });
-        noted.delete(job.id);
+        // The job's lease when that is free; else (max instances above 1) the run is counted.
+        const lease = !leased.has(job.id);
+        starting.push({ job, row: rows.length - 1, scheduledFor: at, leased: lease });
+        if (lease) move.lease = at;
+        else move.counted = true;
+        move.lastRunAt = at;
+        move.lastStatus = undefined;
       }
     }
 
     if (!moves.length) return { claimed: 0, locked: due.length, deferred, runs: [], quarantined };
     const ids = await insertWithIds(conn, rows);
-    await moveJobs(conn, moves, starting.map((s) => s.job.id));
-    await noteLastRunsFromRows(conn, [...noted.values()].map((i) => ids[i]));
-    const runs = starting.map((s) => ({ job: s.job, scheduledFor: s.scheduledFor, executionId: ids[s.row] }));
+    await moveJobs(conn, moves);
+    const runs = starting.map((s) => ({ job: s.job, scheduledFor: s.scheduledFor, executionId: ids[s.row], leased: s.leased }));
     return { claimed, locked: due.length, deferred, runs, quarantined };
   });
 }
 
 /**
- * How many runs of each of the given jobs are in progress: the count on its locked row, less the
- * runs this instance knows have finished (their outcome is on its way to the database). Those are
+ * How many counted runs (not leases: see slots.ts) of each of the given jobs are in progress: the
+ * count on its locked row, less the runs this instance knows have finished (their outcome is on its way to the database). Those are
  * checked against their rows: one whose outcome has been committed is already off the count. (Its
  * write cannot commit meanwhile: it also updates the job row, which this transaction holds.)
  */
@@ -203,35 +222,67 @@ async function runningCounts(
   return counts;
 }
 
-/**
- * Moves claimed jobs to their next fire and state in one UPDATE (values grouped: see groupedCase),
- * and counts the runs starting now on their jobs.
- */
-async function moveJobs(conn: RawConnection, moves: Array<{ id: string; next: Date | null; state: JobState }>, started: string[]): Promise<void> {
-  const next = groupedCase(moves, (m) => (m.next ? m.next.getTime() : null), (m) => SqlInstant.of(m.next));
-  const state = groupedCase(moves, (m) => m.state, (m) => m.state);
-  // Every job of the batch starting a run (the usual case) needs no list of which.
-  const all = started.length === moves.length;
-  const count = !started.length ? '' : all ? ', running_count = running_count + 1' : ', running_count = running_count + (id IN (?))';
-  await rawQuery(conn, `UPDATE jobs FORCE INDEX (PRIMARY) SET next_run_at = ${next.sql}, state = ${state.sql}${count} WHERE id IN (?)`, [
-    ...next.values,
-    ...state.values,
-    ...(started.length && !all ? [started] : []),
-    moves.map((m) => m.id),
-  ]);
+/** A claimed job's change: its next fire and state, and what the claim started or recorded. */
+interface Move {
+  id: string;
+  next: Date | null;
+  state: JobState;
+  /** The fire instant of the run that takes the job's lease. */
+  lease?: Date;
+  /** A run started while the lease is held: one more on running_count. */
+  counted?: boolean;
+  /** The job's last run as of this claim: its newest fire started or recorded (kept when unset). */
+  lastRunAt?: Date;
+  /** The status of the newest row the claim recorded finished (missed, skipped, failed); kept when unset. */
+  lastStatus?: ExecutionStatus;
 }
 
 /**
- * Sets each job's last-run columns from the given execution rows (at most one per job), unless a
- * newer execution is noted there already. One UPDATE joined on the rows' primary keys.
+ * A job's last run (`jobs.last_run_at`, which the jobs list sorts by) moves forward only when it
+ * leaves the span of this many milliseconds its stored value is in: a job firing every second
+ * moves its entry of that index once in ten fires. Keeping it to the millisecond cost the
+ * database about 6 µs per fire, a tenth of its work at 20,000 fires a second.
  */
-export async function noteLastRunsFromRows(conn: RawConnection, executionIds: number[]): Promise<void> {
-  if (!executionIds.length) return;
-  await rawQuery(
-    conn,
-    `UPDATE jobs j JOIN job_executions e ON e.job_id = j.id
-        SET j.last_status = e.status, j.last_run_at = COALESCE(e.finished_at, e.started_at), j.last_execution_id = e.id
-      WHERE e.id IN (?) AND (j.last_execution_id IS NULL OR j.last_execution_id <= e.id)`,
-    [executionIds],
-  );
+export const LAST_RUN_STEP_MS = 10_000;
+
+/**
+ * `last_run_at = …` for the moves that note a last run: the new instant, unless the stored one is
+ * already in the same span of LAST_RUN_STEP_MS (then it stays, an earlier fire of that span).
+ * So the value is always the instant of a real fire, at most LAST_RUN_STEP_MS older than the
+ * newest. A job that fires less often than that has its exact last run.
+ */
+function lastRunAssignment(moves: Move[]): { sql: string; values: unknown[] } {
+  const noting = moves.filter((m) => m.lastRunAt);
+  if (!noting.length) return { sql: '', values: [] };
+  const key = (m: Move) => m.lastRunAt!.getTime();
+  const at = groupedCase(noting, key, (m) => SqlInstant.of(m.lastRunAt));
+  const spanStart = groupedCase(noting, key, (m) => SqlInstant.of(new Date(key(m) - (key(m) % LAST_RUN_STEP_MS))));
+  const value = `IF(last_run_at >= ${spanStart.sql}, last_run_at, ${at.sql})`;
+  if (noting.length === moves.length) return { sql: `last_run_at = ${value}`, values: [...spanStart.values, ...at.values] };
+  return { sql: `last_run_at = IF(id IN (?), ${value}, last_run_at)`, values: [noting.map((m) => m.id), ...spanStart.values, ...at.values] };
+}
+
+/**
+ * Moves claimed jobs in one UPDATE (values grouped: see groupedCase): to their next fire and
+ * state, to their new lease or one more counted run, and to their last run. None of the
+ * assignments reads a column another one assigns, so their order does not matter.
+ */
+async function moveJobs(conn: RawConnection, moves: Move[]): Promise<void> {
+  const next = groupedCase(moves, (m) => (m.next ? m.next.getTime() : null), (m) => SqlInstant.of(m.next));
+  const state = groupedCase(moves, (m) => m.state, (m) => m.state);
+  const sets = [
+    { sql: `next_run_at = ${next.sql}`, values: next.values },
+    { sql: `state = ${state.sql}`, values: state.values },
+    groupedAssignment('lease_at', moves, (m) => m.lease?.getTime(), (m) => SqlInstant.of(m.lease)),
+    lastRunAssignment(moves),
+    groupedAssignment('last_status', moves, (m) => m.lastStatus, (m) => m.lastStatus),
+  ].filter((a) => a.sql);
+  const counted = moves.filter((m) => m.counted).map((m) => m.id);
+  if (counted.length) {
+    sets.push(counted.length === moves.length ? { sql: 'running_count = running_count + 1', values: [] } : { sql: 'running_count = running_count + (id IN (?))', values: [counted] });
+  }
+  await rawQuery(conn, `UPDATE jobs FORCE INDEX (PRIMARY) SET ${sets.map((a) => a.sql).join(', ')} WHERE id IN (?)`, [
+    ...sets.flatMap((a) => a.values),
+    moves.map((m) => m.id),
+  ]);
 }

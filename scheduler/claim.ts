@@ -119,9 +119,10 @@ export async function claimQueued(
     const mine = and(eq(jobExecutions.id, run.id), eq(jobExecutions.status, 'queued'));
     let skip: string | null = null;
     if (run.kind === 'scheduled') {
+      const inProgress = job.runningCount + (await leaseLive(tx, job));
       if (job.state === 'paused') skip = 'Skipped: the job was paused before this queued fire started.';
-      else if (job.runningCount >= job.options.maxInstances) {
-        skip = `Skipped: ${job.runningCount} run(s) still in progress and max instances is ${job.options.maxInstances}.`;
+      else if (inProgress >= job.options.maxInstances) {
+        skip = `Skipped: ${inProgress} run(s) still in progress and max instances is ${job.options.maxInstances}.`;
       }
     }
     const [res] = await tx
@@ -129,9 +130,24 @@ export async function claimQueued(
       .set(skip ? { status: 'skipped', finishedAt: now, instance, error: skip } : { status: 'running', startedAt: now, instance })
       .where(mine);
     if (res.affectedRows !== 1) return null;
-    if (!skip) await tx.update(jobs).set({ runningCount: sql`${jobs.runningCount} + 1` }).where(eq(jobs.id, job.id));
+    // A run started here is counted on its job (the lease is a batch claim's: see slots.ts).
+    await tx
+      .update(jobs)
+      .set(skip ? { lastRunAt: now, lastStatus: 'skipped' } : { runningCount: sql`${jobs.runningCount} + 1`, lastRunAt: now })
+      .where(eq(jobs.id, job.id));
     return { job, started: !skip, status: skip ? 'skipped' : 'running' };
   });
+}
+
+/** 1 when the job's lease (slots.ts) is live: the run it names is still `running`; else 0. */
+async function leaseLive(tx: Pick<Db, 'select'>, job: JobRow): Promise<number> {
+  if (!job.leaseAt) return 0;
+  const rows = await tx
+    .select({ id: jobExecutions.id })
+    .from(jobExecutions)
+    .where(and(eq(jobExecutions.jobId, job.id), eq(jobExecutions.scheduledFor, job.leaseAt), eq(jobExecutions.attempt, 1), eq(jobExecutions.status, 'running')))
+    .limit(1);
+  return rows.length;
 }
 
 /**
@@ -143,7 +159,7 @@ export async function quarantineJob(db: Db, job: JobRow, now: Date, instance: st
   return db.transaction(async (tx) => {
     const [moved] = await tx
       .update(jobs)
-      .set({ state: 'paused', nextRunAt: null })
+      .set({ state: 'paused', nextRunAt: null, lastRunAt: now, lastStatus: 'failed' })
       .where(and(eq(jobs.id, job.id), eq(jobs.state, 'active'), eq(jobs.nextRunAt, job.nextRunAt!)));
     if (moved.affectedRows !== 1) return null;
     const [res] = await tx

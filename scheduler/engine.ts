@@ -8,7 +8,7 @@ import { claimQueued, dueJobs, earliestFire, earliestQueued, markInterrupted, qu
 import { onJobsChanged, type SchedulerContext } from './context';
 import { consoleLogger, type EngineLogger } from './log';
 import { heartbeat, recoverDeadInstances, recoverOrphans, removeHeartbeat } from './recovery';
-import { noteLastRun, RunAborted } from './run';
+import { RunAborted } from './run';
 import { BusyTracker } from './quiet';
 import { Runner } from './runner';
 import { forEachConcurrent, loopBackoffMs } from './timing';
@@ -186,7 +186,6 @@ export class Engine {
       if (this.state !== 'running') return 0;
       const claimed = await claimQueued(db, q, this.ctx.now(), this.instanceId);
       if (claimed?.started) this.runner.start(claimed.job, q);
-      else if (claimed) await noteLastRun(db, q.jobId, q.id, claimed.status, this.ctx.now());
     }
     let deferred = Infinity;
     const claimStarted = performance.now();
@@ -252,6 +251,7 @@ export class Engine {
       batch = await claimDueBatch(this.ctx.db, jobIds, this.ctx.now(), this.instanceId, {
         horizon,
         finishedHere: (ids) => this.runner.finishedHere(ids),
+        leases: this.runner.leases,
         definitions: this.definitions,
       });
     } catch (err) {
@@ -267,7 +267,7 @@ export class Engine {
     }
     for (const { job, reason } of batch.quarantined) this.log.error(`job "${job.id}" could not be scheduled and was paused: ${reason}`);
     this.runner.startAtInstants(
-      batch.runs.map(({ job, executionId, scheduledFor }) => ({ job, run: { id: executionId, jobId: job.id, scheduledFor, attempt: 1, kind: 'scheduled' as const } })),
+      batch.runs.map(({ job, executionId, scheduledFor, leased }) => ({ job, run: { id: executionId, jobId: job.id, scheduledFor, attempt: 1, kind: 'scheduled' as const }, leased })),
     );
     return batch;
   }

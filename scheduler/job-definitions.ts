@@ -15,7 +15,7 @@ const FINGERPRINT = "CONCAT_WS(' ', version, created_at, updated_at, CRC32(CONCA
 const epochMs = (column: string) => `TIMESTAMPDIFF(MICROSECOND, '1970-01-01', ${column}) DIV 1000 AS ${column}`;
 
 /** The columns of a job that claims need fresh: read on every claim. */
-const HOT_COLUMNS = `id, ${epochMs('next_run_at')}, running_count`;
+const HOT_COLUMNS = `id, ${epochMs('next_run_at')}, running_count, ${epochMs('lease_at')}`;
 
 /** A due job as a claim reads it: its definition, and the columns claims change as they are now. */
 export interface DueJob {
@@ -23,6 +23,8 @@ export interface DueJob {
   job: JobRow;
   nextRunAt: Date;
   runningCount: number;
+  /** Its lease's fire instant in ms (slots.ts), or null. */
+  leaseAt: number | null;
 }
 
 /** Entries kept at most (beyond, the cache starts again: jobs deleted long ago leave it so). */
@@ -56,7 +58,7 @@ export class JobDefinitions {
  * definition is not known in this version. The definitions are shared between claims, not copied.
  */
 export async function lockDueJobs(conn: RawConnection, jobIds: string[], horizon: Date, definitions: JobDefinitions): Promise<DueJob[]> {
-  const hot = await rawQuery<Array<{ id: string; next_run_at: number; running_count: number; fingerprint: string }>>(
+  const hot = await rawQuery<Array<{ id: string; next_run_at: number; running_count: number; lease_at: number | null; fingerprint: string }>>(
     conn,
     `SELECT ${HOT_COLUMNS}, ${FINGERPRINT} FROM jobs FORCE INDEX (PRIMARY)
       WHERE id IN (?) AND state = 'active' AND next_run_at <= ? FOR UPDATE SKIP LOCKED`,
@@ -78,7 +80,9 @@ export async function lockDueJobs(conn: RawConnection, jobIds: string[], horizon
   const due: DueJob[] = [];
   for (const h of hot) {
     const job = definitions.get(h.id, h.fingerprint);
-    if (job) due.push({ job, nextRunAt: new Date(Number(h.next_run_at)), runningCount: Number(h.running_count) });
+    if (job) {
+      due.push({ job, nextRunAt: new Date(Number(h.next_run_at)), runningCount: Number(h.running_count), leaseAt: h.lease_at === null ? null : Number(h.lease_at) });
+    }
   }
   return due;
 }

@@ -12,6 +12,7 @@ import {
 } from '../lib/schemas';
 import { DEFAULT_JOB_OPTIONS, type Job, type StoredJobOptions } from '../lib/types';
 import type { SchedulerContext } from './context';
+import { lastExecutions } from './last-executions';
 import { toJob } from './serialize';
 import { getTask } from './tasks';
 import { describeTrigger, nextFireTime, resolveTrigger, upcomingFires, type StoredTriggerWithAnchor } from './triggers';
@@ -50,7 +51,12 @@ function schedule(trigger: StoredTriggerWithAnchor, paused: boolean, now: Date) 
 
 /** GET /api/jobs/{id}. */
 export async function getJob(ctx: SchedulerContext, id: string): Promise<Job> {
-  return toJob(await requireRow(ctx, id));
+  return shown(ctx, await requireRow(ctx, id));
+}
+
+/** A job row as shown, with its last execution. */
+async function shown(ctx: SchedulerContext, row: JobRow): Promise<Job> {
+  return toJob(row, (await lastExecutions(ctx.db, [row.id])).get(row.id) ?? null);
 }
 
 /** POST /api/jobs: validates everything, then writes one row. 409 when the id exists (unless replaceExisting). */
@@ -147,14 +153,14 @@ export async function deleteJob(ctx: SchedulerContext, id: string): Promise<void
 /** POST /api/jobs/{id}/pause. Pausing a paused or completed job changes nothing. */
 export async function pauseJob(ctx: SchedulerContext, id: string): Promise<Job> {
   const row = await requireRow(ctx, id);
-  if (row.state !== 'active') return toJob(row);
+  if (row.state !== 'active') return shown(ctx, row);
   return updateJob(ctx, id, { paused: true });
 }
 
 /** POST /api/jobs/{id}/resume: plans the next fire from now. A completed job has nothing to resume. */
 export async function resumeJob(ctx: SchedulerContext, id: string): Promise<Job> {
   const row = await requireRow(ctx, id);
-  if (row.state === 'active') return toJob(row);
+  if (row.state === 'active') return shown(ctx, row);
   if (!nextFireTime(row.trigger, ctx.now())) {
     throw new ConflictError(`Job "${id}" has no fires left (its trigger ended). Edit its trigger to schedule it again.`);
   }

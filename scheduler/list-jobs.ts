@@ -8,6 +8,7 @@ import type { JobPage } from '../lib/types';
 import type { SchedulerContext } from './context';
 import { pageWhere, searchScope } from './list-search';
 import type { Candidate } from './search-page';
+import { lastExecutions } from './last-executions';
 import { toJob } from './serialize';
 import { parseInput } from './validate';
 
@@ -210,14 +211,17 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
   const pageSize = q.pageSize ?? 20;
   const spec = sortSpec(q.sort ?? 'nextRunAt');
   const filters = listFilters(q);
-  const answer = (items: JobRow[], page: number, hasNext: boolean, counted: Counted): JobPage => ({
-    items: items.map(toJob),
+  const answer = async (items: JobRow[], page: number, hasNext: boolean, counted: Counted): Promise<JobPage> => {
+    const last = await lastExecutions(ctx.db, items.map((j) => j.id));
+    return {
+    items: items.map((j) => toJob(j, last.get(j.id) ?? null)),
     ...counted,
     page,
     pageSize,
     nextCursor: hasNext && items.length ? cursorFor(spec, 'after', items[items.length - 1], page + 1) : null,
     prevCursor: page > 1 && items.length ? cursorFor(spec, 'before', items[0], page - 1) : null,
-  });
+    };
+  };
 
   // The schema checked it decodes.
   const cursor = q.cursor ? decodeJobCursor(q.cursor)! : undefined;

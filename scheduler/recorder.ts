@@ -1,10 +1,10 @@
 import { isTransientDbError, type Db } from '../db/client';
-import { groupedCase, rawQuery, rawTransaction, SqlInstant, type RawConnection } from '../db/raw';
+import { rawQuery, rawTransaction, SqlInstant } from '../db/raw';
 import { coerceError } from '../lib/errors';
 import { nearbyRuns } from '../lib/nearby';
 import type { EngineLogger } from './log';
 import type { Outcome } from './run';
-import { countByJob, lockRunning } from './slots';
+import { countByJob, lockRunning, noteLastStatuses, releaseSlots } from './slots';
 
 /**
  * Records run outcomes in batches. Outcomes that finish while a write is in flight wait for the
@@ -19,6 +19,8 @@ export interface FinishedRun {
   /** When the task really started (the row's started_at is overwritten with it). */
   startedAt: Date;
   outcome: Outcome;
+  /** The run holds its job's lease (slots.ts): its outcome frees no count on the job. */
+  leased?: boolean;
 }
 
 interface Entry {
@@ -35,7 +37,7 @@ const MAX_NON_TRANSIENT_ATTEMPTS = 3;
 
 export class Recorder {
   private queue: Entry[] = [];
-  /** Executions whose outcome is known here but not yet written, by job. */
+  /** Counted executions (not leases) whose outcome is known here but not yet written, by job. */
   private readonly pending = new Map<string, Set<number>>();
   private inFlight = 0;
   private scheduled = false;
@@ -50,9 +52,11 @@ export class Recorder {
 
   /** Queues an outcome; resolves once it is written (or given up on: never rejects). */
   record(run: FinishedRun): Promise<void> {
-    let ofJob = this.pending.get(run.jobId);
-    if (!ofJob) this.pending.set(run.jobId, (ofJob = new Set()));
-    ofJob.add(run.executionId);
+    if (!run.leased) {
+      let ofJob = this.pending.get(run.jobId);
+      if (!ofJob) this.pending.set(run.jobId, (ofJob = new Set()));
+      ofJob.add(run.executionId);
+    }
     return new Promise<void>((resolve) => {
       this.queue.push({ run, resolve });
       if (!this.scheduled) {
@@ -76,7 +80,7 @@ export class Recorder {
     }
   }
 
-  /** The executions of these jobs whose run is over and whose outcome is waiting to be written. */
+  /** The counted executions of these jobs whose run is over and whose outcome is waiting to be written. */
   pendingOf(jobIds: string[]): number[] {
     if (!this.pending.size) return [];
     return jobIds.flatMap((id) => [...(this.pending.get(id) ?? [])]);
@@ -183,76 +187,46 @@ export function outcomeStatements(runs: FinishedRun[], { onlyRunning = false } =
   });
 }
 
-/**
- * The UPDATE of the jobs of the runs, given each job's newest run here and how many of its runs
- * this write takes off its count: one UPDATE joined on those runs' rows by primary key, which
- * the outcome UPDATEs of the same transaction have just written, so a job's last status and time
- * are read off its row and no value is sent per job.
- *
- * A job's newest outcome becomes its "last run" unless a newer execution is noted there already
- * (a missed fire a claim recorded, say). Every assignment says so with `e.id >= last_execution_id`,
- * which holds the same before and after last_execution_id is assigned, so the result does not
- * depend on the order of the assignments (a multi-table UPDATE promises none). The executions'
- * table is read first (STRAIGHT_JOIN), by the ids of the list. Compared with a single-table UPDATE
- * finding each job's run with FIELD over the ids and picking its values by position, it costs
- * the database about 2 µs less per fire and the engine no lists of values to format. The job rows
- * are locked in the order of their runs' ids, which within one claim follows the jobs' order; two
- * writes that lock the same jobs in opposite orders deadlock, and the victim is run again
- * (rawTransaction).
- */
-export function jobStatement(newest: FinishedRun[], released: Map<string, number>): { sql: string; values: unknown[] } {
-  const items = newest.map((r) => ({ id: r.jobId, n: released.get(r.jobId) ?? 0 }));
-  const minus = groupedCase(items, (i) => i.n, (i) => i.n, 'j.id');
-  const isNewest = 'e.id >= COALESCE(j.last_execution_id, 0)';
-  return {
-    sql: `UPDATE job_executions e FORCE INDEX (PRIMARY) STRAIGHT_JOIN jobs j FORCE INDEX (PRIMARY) ON j.id = e.job_id
-             SET j.running_count = GREATEST(j.running_count - ${minus.sql}, 0),
-                 j.last_status = IF(${isNewest}, e.status, j.last_status),
-                 j.last_run_at = IF(${isNewest}, e.finished_at, j.last_run_at),
-                 j.last_execution_id = IF(${isNewest}, e.id, j.last_execution_id)
-           WHERE e.id IN (?)`,
-    values: [...minus.values, newest.map((r) => r.executionId)],
-  };
-}
-
 /** Thrown inside the first try of writeOutcomes to roll it back: a row was not `running` any more. */
 const NOT_ALL_RUNNING = Symbol('not all running');
 
 /**
  * Writes outcomes in one transaction: the UPDATEs of the rows by primary key (outcomeStatements),
- * then that of their jobs (counts and last runs: jobStatement). A run whose row is still
- * `running` frees its slot on its job; one interrupted meanwhile by recovery has been taken off its
- * job's count already, and still gets its real outcome.
+ * then what the jobs need: a counted run (not its job's lease, slots.ts) still `running` frees its
+ * slot on its job's count, and each job's newest outcome here becomes its last status where that
+ * changes (noteLastStatuses). A lease frees its slot by its row alone, so the usual outcome writes
+ * nothing to its job. A run interrupted meanwhile by recovery has been taken off its job's count
+ * already, and still gets its real outcome.
  *
  * Usually every row is still `running`, which the outcome UPDATEs' own counts of matched rows show
- * (they match only `running` rows first): then every run frees its slot, with no locking read
- * before. Otherwise that try is rolled back and the write is done again knowing which rows are
- * still `running` (read and locked first). A row that is gone (its job was deleted) is simply not
- * updated.
+ * (they match only `running` rows first): then every counted run frees its slot, with no locking
+ * read before. Otherwise that try is rolled back and the write is done again knowing which rows
+ * are still `running` (read and locked first). A row that is gone (its job was deleted) is simply
+ * not updated.
  */
 export async function writeOutcomes(db: Db, runs: FinishedRun[]): Promise<void> {
   if (!runs.length) return;
   const newest = new Map<string, FinishedRun>();
   for (const r of runs) if ((newest.get(r.jobId)?.executionId ?? 0) < r.executionId) newest.set(r.jobId, r);
-  const updateJobs = async (conn: RawConnection, released: Map<string, number>) => {
-    const statement = jobStatement([...newest.values()], released);
-    await rawQuery(conn, statement.sql, statement.values);
-  };
+  const statuses = new Map([...newest].map(([jobId, r]) => [jobId, r.outcome.status]));
+  const counted = runs.filter((r) => !r.leased);
   // READ COMMITTED: no gap locks, so a record never blocks a claim's inserts.
   try {
     await rawTransaction(db, 'READ COMMITTED', async (conn) => {
       let running = 0;
       for (const statement of outcomeStatements(runs, { onlyRunning: true })) running += (await rawQuery(conn, statement.sql, statement.values)).affectedRows;
       if (running < runs.length) throw NOT_ALL_RUNNING;
-      await updateJobs(conn, countByJob(runs));
+      await releaseSlots(conn, countByJob(counted));
+      await noteLastStatuses(conn, statuses);
     });
     return;
   } catch (err) {
     if (err !== NOT_ALL_RUNNING) throw err;
   }
   await rawTransaction(db, 'READ COMMITTED', async (conn) => {
-    const released = countByJob(await lockRunning(conn, runs.map((r) => r.executionId)));
+    const stillRunning = new Set((await lockRunning(conn, counted.map((r) => r.executionId))).map((r) => r.id));
     for (const statement of outcomeStatements(runs)) await rawQuery(conn, statement.sql, statement.values);
-    await updateJobs(conn, released);
+    await releaseSlots(conn, countByJob(counted.filter((r) => stillRunning.has(r.executionId))));
+    await noteLastStatuses(conn, statuses);
   });
 }

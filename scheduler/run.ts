@@ -1,6 +1,5 @@
-import { and, eq, isNull, lte, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { jobExecutions, jobs, type JobRow } from '../db/schema';
+import type { JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
 import type { ExecutionStatus } from '../lib/schemas';
 import type { TaskLogger } from './task';
@@ -143,12 +142,4 @@ export async function runTask(
   } finally {
     if (onAbort) onAbortOf(signal).delete(onAbort);
   }
-}
-
-/** Updates the job's last-run columns unless a newer execution is recorded there already. */
-export async function noteLastRun(db: Db, jobId: string, executionId: number, status: ExecutionStatus, at: Date): Promise<void> {
-  await db
-    .update(jobs)
-    .set({ lastStatus: status, lastRunAt: at, lastExecutionId: executionId })
-    .where(and(eq(jobs.id, jobId), or(isNull(jobs.lastExecutionId), lte(jobs.lastExecutionId, executionId))));
 }

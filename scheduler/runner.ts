@@ -6,6 +6,7 @@ import type { EngineLogger } from './log';
 import { BusyTracker } from './quiet';
 import { Recorder } from './recorder';
 import { RunAborted, runTask } from './run';
+import { LeaseBook } from './slots';
 import { retryDelayMs, settleWithin } from './timing';
 
 /**
@@ -37,6 +38,8 @@ const DONE = Promise.resolve();
 interface Waiting {
   job: JobRow;
   run: QueuedRun;
+  /** The run holds its job's lease (slots.ts). */
+  leased?: boolean;
 }
 
 /**
@@ -73,6 +76,10 @@ export class Runner {
   private abandonPending = false;
   private readonly abandoned: number[] = [];
   private readonly recorder: Recorder;
+  /** The leases of the runs claimed here: which are still in progress. */
+  private readonly leaseBook = new LeaseBook();
+  /** What this engine knows of a job's lease, for its claims. */
+  readonly leases = (jobId: string, at: number) => this.leaseBook.state(jobId, at);
   /** Tasks' quiet(): one function for every run. */
   private readonly quiet = (ms: number) => this.busy.quiet(ms);
 
@@ -107,10 +114,11 @@ export class Runner {
   }
 
   /** Starts runs claimed in one batch, each at its scheduled instant (one timer per instant). */
-  startAtInstants(runs: Array<{ job: JobRow; run: QueuedRun }>): void {
+  startAtInstants(runs: Waiting[]): void {
     const added: Gate[] = [];
     for (const waiting of runs) {
       const at = waiting.run.scheduledFor.getTime();
+      if (waiting.leased) this.leaseBook.started(waiting.job.id, at);
       let gate = this.gates.get(at);
       if (!gate) added.push((gate = this.gate(at)));
       gate.runs.push(waiting);
@@ -123,13 +131,13 @@ export class Runner {
   /**
    * Starts a run in the background, records its outcome and queues a retry when the job asks.
    */
-  start(job: JobRow, run: QueuedRun): void {
+  start(job: JobRow, run: QueuedRun, leased = false): void {
     // A job with a timeout gets its own controller; the others share the shutdown signal.
     const controller = job.options.timeoutMs ? new AbortController() : null;
     // Listed before it starts: a run that ends at once takes itself off the list.
     const entry: Running = { controller, done: DONE };
     this.running.set(run.id, entry);
-    entry.done = this.runAndRecord(job, run, controller);
+    entry.done = this.runAndRecord(job, run, controller, leased);
   }
 
   /**
@@ -185,11 +193,11 @@ export class Runner {
           const slice = this.abandonPending || gate.runs.length <= START_AT_ONCE ? gate.runs.length : START_SLICE;
           const end = Math.min(gate.runs.length, gate.next + slice);
           for (; gate.next < end; gate.next++) {
-            const { job, run } = gate.runs[gate.next];
+            const { job, run, leased } = gate.runs[gate.next];
             this.waiting--;
             // Given up on at shutdown: the run stays listed until shutdown has marked its row interrupted.
             if (this.abandonPending) this.abandoned.push(run.id);
-            else this.start(job, run);
+            else this.start(job, run, leased);
           }
           if (gate.next < gate.runs.length) {
             setImmediate(step);
@@ -211,7 +219,7 @@ export class Runner {
    * the task is over this returns the recorder's promise instead of waiting for it, so the run's
    * own state is freed while its outcome waits its turn (the recorder takes it off the list).
    */
-  private async runAndRecord(job: JobRow, run: QueuedRun, controller: AbortController | null): Promise<void> {
+  private async runAndRecord(job: JobRow, run: QueuedRun, controller: AbortController | null, leased: boolean): Promise<void> {
     const timeoutMs = job.options.timeoutMs;
     let timer: NodeJS.Timeout | null = null;
     let recorded: Promise<void>;
@@ -220,7 +228,9 @@ export class Runner {
       const signal = controller?.signal ?? this.shutdownSignal.signal;
       const startedAt = this.ctx.now();
       const outcome = await runTask(this.ctx.db, job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, signal, this.ctx.now, this.quiet);
-      recorded = this.recorder.record({ jobId: job.id, executionId: run.id, startedAt, outcome });
+      // Its outcome is known: the job's slot is free for this engine's next claim.
+      if (leased) this.leaseBook.finished(job.id, run.scheduledFor.getTime());
+      recorded = this.recorder.record({ jobId: job.id, executionId: run.id, startedAt, outcome, leased });
       const retries = job.options.retries;
       if (retries && run.attempt <= retries.max && (outcome.status === 'failed' || outcome.status === 'timed_out')) {
         return recorded.then(() => this.retry(run, retries.backoffMs));

@@ -4,8 +4,8 @@ import { describeTrigger } from './triggers';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** A jobs row as the API and UI see it. */
-export function toJob(row: JobRow): Job {
+/** A jobs row as the API and UI see it, with its last execution (lastExecutions). */
+export function toJob(row: JobRow, lastExecution: Job['lastExecution'] = null): Job {
   const { anchorAt: _anchor, ...trigger } = row.trigger as typeof row.trigger & { anchorAt?: string };
   return {
     id: row.id,
@@ -19,10 +19,7 @@ export function toJob(row: JobRow): Job {
     state: row.state,
     nextRunAt: iso(row.nextRunAt),
     source: row.source,
-    lastExecution:
-      row.lastExecutionId && row.lastStatus && row.lastRunAt
-        ? { id: row.lastExecutionId, status: row.lastStatus, at: row.lastRunAt.toISOString() }
-        : null,
+    lastExecution,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

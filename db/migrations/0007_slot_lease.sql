@@ -1,0 +1,2 @@
+/* Hand-written (one ALTER instead of two). A job's run started by a batch claim holds its slot by its fire instant, lease_at (scheduler/slots.ts), so its outcome writes nothing to the job. Runs in progress now stay counted in running_count. The last execution shown with a job is looked up among its executions (scheduler/last-executions.ts), so last_execution_id goes. */
+ALTER TABLE `jobs` ADD `lease_at` datetime(3), DROP COLUMN `last_execution_id`;
