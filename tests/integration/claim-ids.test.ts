@@ -46,7 +46,10 @@ afterAll(async () => {
 /** Makes every job due: the even ones 3 s behind (missed rows first), the odd ones on time, one of them with its slot taken. */
 async function makeDue(now: number): Promise<void> {
   await tdb.query("UPDATE job_executions SET status = 'succeeded' WHERE status = 'running'");
-  await tdb.query('UPDATE jobs SET running_count = 0, next_run_at = IF(CAST(RIGHT(id, 2) AS UNSIGNED) % 2 = 0, ?, ?)', [new Date(now - 3000), new Date(now)]);
+  await tdb.query('UPDATE jobs SET running_count = 0, last_run_at = NULL, last_status = NULL, next_run_at = IF(CAST(RIGHT(id, 2) AS UNSIGNED) % 2 = 0, ?, ?)', [
+    new Date(now - 3000),
+    new Date(now),
+  ]);
   await tdb.query("UPDATE jobs SET running_count = 1 WHERE id = 'job-03'");
 }
 
@@ -72,9 +75,15 @@ describe.each([
     const rows = await tdb.query<{ id: number; status: string }>("SELECT id, status FROM job_executions WHERE instance = 'ids-test' AND scheduled_for >= ? ORDER BY id", [new Date(now - 3000)]);
     expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['missed', 'running', 'skipped']));
     expect(rows.slice(1).every((r, i) => r.id - rows[i].id === step)).toBe(true);
-    // Each job's last run is the newest row it did not start (missed or skipped), or unchanged.
-    const [skipped] = await tdb.query<{ last_status: string; last_execution_id: number }>("SELECT last_status, last_execution_id FROM jobs WHERE id = 'job-03'");
-    const [skippedRow] = await tdb.query<{ id: number }>("SELECT id FROM job_executions WHERE job_id = 'job-03' AND status = 'skipped' AND scheduled_for = ?", [new Date(now)]);
-    expect(skipped).toEqual({ last_status: 'skipped', last_execution_id: skippedRow.id });
+    // A job that skipped its fire: last status skipped, as of the claim. A job that starts a run:
+    // its lease is that fire, its last run too, its last status unchanged (nothing finished).
+    const job = async (id: string) =>
+      (await tdb.query<{ last_status: string | null; last_run_at: Date | null; lease_at: Date | null }>('SELECT last_status, last_run_at, lease_at FROM jobs WHERE id = ?', [id]))[0];
+    expect(await job('job-03')).toMatchObject({ last_status: 'skipped', last_run_at: new Date(now) });
+    expect(await job('job-01')).toEqual({ last_status: null, last_run_at: new Date(now), lease_at: new Date(now) });
+    // Missed fires, then a run: the run is the newest, so the last status stays as it was.
+    const started = batch.runs.find((r) => r.job.id === 'job-02')!;
+    expect(started.leased).toBe(true);
+    expect(await job('job-02')).toEqual({ last_status: null, last_run_at: started.scheduledFor, lease_at: started.scheduledFor });
   });
 });

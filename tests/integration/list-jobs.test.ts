@@ -62,13 +62,15 @@ describe('listJobs', () => {
     }
     const now = Date.now();
     for (const [id, , status, lastAgo, updatedAgo] of seed) {
-      await tdb.query('UPDATE jobs SET last_status = ?, last_run_at = ?, last_execution_id = ?, updated_at = ? WHERE id = ?', [
-        status,
-        lastAgo === null ? null : new Date(now - lastAgo * 60_000),
-        status ? ids.indexOf(id) + 1 : null,
-        new Date(now - updatedAgo * 60_000),
-        id,
-      ]);
+      const lastRun = lastAgo === null ? null : new Date(now - lastAgo * 60_000);
+      await tdb.query('UPDATE jobs SET last_status = ?, last_run_at = ?, updated_at = ? WHERE id = ?', [status, lastRun, new Date(now - updatedAgo * 60_000), id]);
+      // The row shown as its last execution, and a newer one still running (not shown).
+      if (status && lastRun) {
+        await tdb.query('INSERT INTO job_executions (job_id, scheduled_for, status, started_at, finished_at) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, NULL)', [
+          id, lastRun, status, lastRun, lastRun,
+          id, new Date(now), 'running', new Date(now),
+        ]);
+      }
     }
   });
 
@@ -84,7 +86,9 @@ describe('listJobs', () => {
     expect((await list({ lastStatus: 'timed_out' })).total).toBe(0);
     const failed = await list({ lastStatus: 'failed', sort: 'name' });
     expect(failed.total).toBe(2);
-    expect(failed.items[0].lastExecution).toMatchObject({ status: 'failed' });
+    const [shown] = await tdb.query<{ id: number; finished_at: Date }>("SELECT id, finished_at FROM job_executions WHERE job_id = ? AND status = 'failed'", [failed.items[0].id]);
+    expect(failed.items[0].lastExecution).toEqual({ id: Number(shown.id), status: 'failed', at: shown.finished_at.toISOString() });
+    expect((await list({ lastStatus: 'never', sort: 'name' })).items.map((j) => j.lastExecution)).toEqual([null, null]);
     expect(await invalidFields(() => listJobs(tdb.ctx, { lastStatus: 'exploded' }))).toEqual(['lastStatus']);
   });
 
@@ -123,10 +127,10 @@ describe('listJobs at scale', () => {
     const options = JSON.stringify({ maxInstances: 1, coalesce: true, misfireGraceMs: 60000, timeoutMs: null, retries: null });
     // n = 0..N-1 from a cross join of digits; every 10th job paused (no next run), every 7th never run.
     await big.query(
-      `INSERT INTO jobs (id, name, task, args, \`trigger\`, state, next_run_at, options, last_run_at, last_status, last_execution_id)
+      `INSERT INTO jobs (id, name, task, args, \`trigger\`, state, next_run_at, options, last_run_at, last_status)
        SELECT CONCAT('s-', n), CONCAT('Scale ', LPAD(n, 5, '0')), IF(n % 2, 'log.message', 'util.sleep'), '{}', ?,
               IF(n % 10 = 0, 'paused', 'active'), IF(n % 10 = 0, NULL, NOW(3) + INTERVAL (n * 37) % 86400 SECOND), ?,
-              IF(n % 7 = 0, NULL, NOW(3) - INTERVAL (n * 13) % 86400 SECOND), IF(n % 7 = 0, NULL, 'succeeded'), IF(n % 7 = 0, NULL, n + 1)
+              IF(n % 7 = 0, NULL, NOW(3) - INTERVAL (n * 13) % 86400 SECOND), IF(n % 7 = 0, NULL, 'succeeded')
        FROM ${numbers(N)}`,
       [trigger, options],
     );

@@ -9,7 +9,8 @@ import { createTestDatabase, type TestDatabase } from './helpers';
 /**
  * The recorder's batch write: every row gets its own outcome whatever the spacing of the ids (one
  * UPDATE per stretch of nearby ids, values picked by position), each job's count of runs in
- * progress goes down by the rows it finishes, and its newest outcome becomes its last run.
+ * progress goes down by the counted rows it finishes (a lease frees its slot by its row alone),
+ * and its newest outcome becomes its last status.
  */
 
 let tdb: TestDatabase;
@@ -38,14 +39,14 @@ interface OutcomeRow {
   result: string | null;
 }
 
-/** Inserts `count` running rows for the job, one second apart from `from`, and returns their ids. */
-async function runningRows(jobId: string, from: number, count: number): Promise<number[]> {
+/** Inserts `count` running rows for the job, one second apart from `from`, and returns their ids (counted on the job unless `leased`). */
+async function runningRows(jobId: string, from: number, count: number, leased = false): Promise<number[]> {
   const at = (i: number) => new Date(from + i * 1000);
   const rows = Array.from({ length: count }, (_, i) => [jobId, at(i), 'running', at(i), 'test']);
   await tdb.query('INSERT INTO job_executions (job_id, scheduled_for, status, started_at, instance) VALUES ?', [rows]);
   const inserted = await tdb.query<{ id: number }>('SELECT id FROM job_executions WHERE job_id = ? AND scheduled_for >= ? ORDER BY id', [jobId, at(0)]);
   const ids = inserted.map((r) => Number(r.id));
-  await tdb.query('UPDATE jobs SET running_count = running_count + ? WHERE id = ?', [count, jobId]);
+  if (!leased) await tdb.query('UPDATE jobs SET running_count = running_count + ? WHERE id = ?', [count, jobId]);
   return ids;
 }
 
@@ -69,16 +70,21 @@ function finished(jobId: string, executionId: number, i: number): FinishedRun {
 }
 
 describe('writeOutcomes', () => {
-  it('writes each row its own outcome across stretches of ids, and updates counts and last runs', async () => {
+  it('writes each row its own outcome across stretches of ids, and updates counts and last statuses', async () => {
     const from = Date.UTC(2026, 10, 24, 11);
     const a = await runningRows('a', from, 12);
-    const b = await runningRows('b', from, 3);
+    const b = await runningRows('b', from, 3, true);
     const c = await runningRows('c', from, 2);
-    // A newer execution of c is noted already (say a missed fire a claim recorded): it stays.
-    await tdb.query("UPDATE jobs SET last_execution_id = ?, last_status = 'missed', last_run_at = ? WHERE id = 'c'", [c[1] + 1000, new Date(from)]);
-    // Rows of a with gaps of 1, 2 and more than a stretch allows, then b's rows, written in reverse.
+    // c's last status says missed (a claim recorded one), and its last run is the claim's: the
+    // outcomes change the one, not the other.
+    await tdb.query("UPDATE jobs SET last_status = 'missed', last_run_at = ? WHERE id = 'c'", [new Date(from)]);
+    // Rows of a with gaps of 1, 2 and more than a stretch allows, then b's rows (leases), written in reverse.
     const picked = [a[0], a[1], a[3], a[4], a[9], a[11]];
-    const runs = [...picked.map((id, i) => finished('a', id, i)), ...b.map((id, i) => finished('b', id, i + 10)), ...c.map((id, i) => finished('c', id, i + 20))];
+    const runs = [
+      ...picked.map((id, i) => finished('a', id, i)),
+      ...b.map((id, i) => ({ ...finished('b', id, i + 10), leased: true })),
+      ...c.map((id, i) => finished('c', id, i + 20)),
+    ];
     await writeOutcomes(tdb.db, runs.reverse());
 
     const rows = await tdb.query<OutcomeRow>(
@@ -101,15 +107,17 @@ describe('writeOutcomes', () => {
     const untouched = rows.filter((r) => !runs.some((run) => run.executionId === Number(r.id)));
     expect(untouched.map((r) => r.status)).toEqual(Array(6).fill('running'));
 
-    const jobs = await tdb.query<{ id: string; running_count: number; last_execution_id: number; last_status: string; last_run_at: Date }>(
-      'SELECT id, running_count, last_execution_id, last_status, last_run_at FROM jobs ORDER BY id',
+    const jobs = await tdb.query<{ id: string; running_count: number; last_status: string; last_run_at: Date | null }>(
+      'SELECT id, running_count, last_status, last_run_at FROM jobs ORDER BY id',
     );
     const newestA = finished('a', a[11], 5).outcome;
     const newestB = finished('b', b[2], 12).outcome;
+    const newestC = finished('c', c[1], 21).outcome;
+    expect(newestC.status).not.toBe('missed');
     expect(jobs).toEqual([
-      { id: 'a', running_count: 6, last_execution_id: a[11], last_status: newestA.status, last_run_at: newestA.finishedAt },
-      { id: 'b', running_count: 0, last_execution_id: b[2], last_status: newestB.status, last_run_at: newestB.finishedAt },
-      { id: 'c', running_count: 0, last_execution_id: c[1] + 1000, last_status: 'missed', last_run_at: new Date(from) },
+      { id: 'a', running_count: 6, last_status: newestA.status, last_run_at: null },
+      { id: 'b', running_count: 0, last_status: newestB.status, last_run_at: null },
+      { id: 'c', running_count: 0, last_status: newestC.status, last_run_at: new Date(from) },
     ]);
   });
 
@@ -125,8 +133,8 @@ describe('writeOutcomes', () => {
 
     const rows = await tdb.query<{ id: number; status: string }>('SELECT id, status FROM job_executions WHERE id IN (?) ORDER BY id', [ids]);
     expect(rows.map((r) => r.status)).toEqual(runs.map((r) => r.outcome.status));
-    const [after] = await tdb.query<{ running_count: number; last_execution_id: number }>("SELECT running_count, last_execution_id FROM jobs WHERE id = 'b'");
-    expect(after).toEqual({ running_count: before.running_count - 2, last_execution_id: ids[2] });
+    const [after] = await tdb.query<{ running_count: number; last_status: string }>("SELECT running_count, last_status FROM jobs WHERE id = 'b'");
+    expect(after).toEqual({ running_count: before.running_count - 2, last_status: runs[2].outcome.status });
   });
 
   it('uses one statement for a stretch of close ids, with shared values written once', () => {
@@ -139,7 +147,7 @@ describe('writeOutcomes', () => {
     expect(outcomeStatements([...runs, { ...runs[0], executionId: 112 }])).toHaveLength(2);
   });
 
-  it("gives the same counts and last runs whatever the order of assignments (MariaDB's SIMULTANEOUS_ASSIGNMENT mode)", async () => {
+  it("gives the same counts and last statuses whatever the order of assignments (MariaDB's SIMULTANEOUS_ASSIGNMENT mode)", async () => {
     const from = Date.UTC(2026, 10, 26, 11);
     const pool = mysql.createPool({ uri: tdb.url, timezone: 'Z', connectionLimit: 1 });
     pool.on('connection', (conn) => {
@@ -151,16 +159,15 @@ describe('writeOutcomes', () => {
       const a = await runningRows('a', from, 2);
       const c = await runningRows('c', from, 2);
       const [before] = await tdb.query<{ running_count: number }>("SELECT running_count FROM jobs WHERE id = 'a'");
-      // c has a newer execution noted already; a's newest run here is newer than what a notes.
-      await tdb.query("UPDATE jobs SET last_execution_id = ?, last_status = 'missed', last_run_at = ? WHERE id = 'c'", [c[1] + 1000, new Date(from)]);
+      await tdb.query("UPDATE jobs SET last_status = 'missed' WHERE id = 'c'");
       const runs = [finished('a', a[0], 40), finished('a', a[1], 41), finished('c', c[0], 42), finished('c', c[1], 43)];
       await writeOutcomes(drizzle(pool, { schema, mode: 'default' }), runs);
-      const jobs = await tdb.query<{ id: string; running_count: number; last_execution_id: number; last_status: string; last_run_at: Date }>(
-        "SELECT id, running_count, last_execution_id, last_status, last_run_at FROM jobs WHERE id IN ('a', 'c') ORDER BY id",
+      const jobs = await tdb.query<{ id: string; running_count: number; last_status: string }>(
+        "SELECT id, running_count, last_status FROM jobs WHERE id IN ('a', 'c') ORDER BY id",
       );
       expect(jobs).toEqual([
-        { id: 'a', running_count: before.running_count - 2, last_execution_id: a[1], last_status: runs[1].outcome.status, last_run_at: runs[1].outcome.finishedAt },
-        { id: 'c', running_count: 0, last_execution_id: c[1] + 1000, last_status: 'missed', last_run_at: new Date(from) },
+        { id: 'a', running_count: before.running_count - 2, last_status: runs[1].outcome.status },
+        { id: 'c', running_count: 0, last_status: runs[3].outcome.status },
       ]);
     } finally {
       await pool.end();
