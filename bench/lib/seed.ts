@@ -141,10 +141,12 @@ export async function seedDashboard(url: string, o: SeedOptions): Promise<SeedRe
       jobRows.push([
         id, name, rand() < 0.3 ? `Runs ${verb.toLowerCase()} for ${object} (${place}).` : null, task, JSON.stringify(args), JSON.stringify(trigger),
         state, nextRunAt, JSON.stringify(DEFAULT_JOB_OPTIONS), 'user', 1 + Math.floor(rand() * 5), lastRunAt, lastStatus,
-        lastStatus ? 1 + Math.floor(rand() * o.executions) : null, new Date(created), new Date(updated),
+        new Date(created), new Date(updated),
       ]);
+      // Drawn as when the jobs noted their last execution's id, so the same seed gives the same data.
+      if (lastStatus) rand();
     }
-    const jobCols = 'id, name, description, task, args, `trigger`, state, next_run_at, options, source, version, last_run_at, last_status, last_execution_id, created_at, updated_at';
+    const jobCols = 'id, name, description, task, args, `trigger`, state, next_run_at, options, source, version, last_run_at, last_status, created_at, updated_at';
     await insertAll(pool, 'jobs', jobCols, jobRows);
     log(`seed: ${o.jobs} jobs in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
