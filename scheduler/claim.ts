@@ -177,7 +177,7 @@ export async function quarantineJob(db: Db, job: JobRow, now: Date, instance: st
   });
 }
 
-/** Marks this instance's runs that did not finish by shutdown interrupted (those still `running`). */
-export async function markInterrupted(db: Db, ids: number[], now: Date, reason: string): Promise<void> {
-  await interruptRuns(db, ids, now, reason, true);
+/** Marks this instance's runs that did not finish by shutdown interrupted (those still `running`); `leased`: those that hold their job's lease. */
+export async function markInterrupted(db: Db, ids: number[], now: Date, reason: string, leased: ReadonlySet<number>): Promise<void> {
+  await interruptRuns(db, ids, now, reason, true, leased);
 }

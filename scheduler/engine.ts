@@ -149,7 +149,7 @@ export class Engine {
     await this.beating;
     const owned = await this.runner.drain(this.shutdownGraceMs, new RunAborted('shutdown', `Interrupted: scheduler ${this.instanceId} shut down before the run finished.`));
     try {
-      await markInterrupted(this.ctx.db, owned, this.ctx.now(), `Interrupted: scheduler ${this.instanceId} shut down.`);
+      await markInterrupted(this.ctx.db, owned, this.ctx.now(), `Interrupted: scheduler ${this.instanceId} shut down.`, this.runner.leasedIds);
       await removeHeartbeat(this.ctx.db, this.instanceId);
     } catch (err) {
       this.log.warn('could not record the shutdown in the database', err);

@@ -80,6 +80,12 @@ export class Runner {
   private readonly leaseBook = new LeaseBook();
   /** What this engine knows of a job's lease, for its claims. */
   readonly leases = (jobId: string, at: number) => this.leaseBook.state(jobId, at);
+  /**
+   * The executions owned here that hold their job's lease. Shutdown interrupts them knowing
+   * which they are: a run over here, its outcome not yet written, may have let a claim take a
+   * new lease, so its row no longer tells.
+   */
+  readonly leasedIds = new Set<number>();
   /** Tasks' quiet(): one function for every run. */
   private readonly quiet = (ms: number) => this.busy.quiet(ms);
 
@@ -92,7 +98,10 @@ export class Runner {
     private readonly busy: BusyTracker = new BusyTracker(() => ctx.now().getTime()),
   ) {
     // A run leaves the list once its outcome is written: its row is no longer ours to recover.
-    this.recorder = new Recorder(ctx.db, log, (executionId) => this.running.delete(executionId));
+    this.recorder = new Recorder(ctx.db, log, (executionId) => {
+      this.running.delete(executionId);
+      this.leasedIds.delete(executionId);
+    });
     setMaxListeners(0, this.shutdownSignal.signal);
   }
 
@@ -118,7 +127,10 @@ export class Runner {
     const added: Gate[] = [];
     for (const waiting of runs) {
       const at = waiting.run.scheduledFor.getTime();
-      if (waiting.leased) this.leaseBook.started(waiting.job.id, at);
+      if (waiting.leased) {
+        this.leaseBook.started(waiting.job.id, at);
+        this.leasedIds.add(waiting.run.id);
+      }
       let gate = this.gates.get(at);
       if (!gate) added.push((gate = this.gate(at)));
       gate.runs.push(waiting);
@@ -161,6 +173,7 @@ export class Runner {
   /** Shutdown, last part: the runs given up on leave the list; writes that fail are no longer retried. */
   close(): void {
     this.abandoned.length = 0;
+    this.leasedIds.clear();
     this.recorder.close();
   }
 
@@ -237,6 +250,8 @@ export class Runner {
       }
     } catch (err) {
       this.log.error(`run of execution ${run.id} failed unexpectedly`, err);
+      // Its row is left to recovery (recoverOrphans), its slot free here.
+      if (leased) this.leaseBook.finished(job.id, run.scheduledFor.getTime());
       this.running.delete(run.id);
       return;
     } finally {

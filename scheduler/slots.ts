@@ -82,7 +82,9 @@ export async function liveLeases(
 /**
  * Locks the given executions that are still `running` and returns them, each saying whether it
  * is its job's lease (the others are counted on their job): the rows whose slot the caller's
- * transaction frees (a row already finished or interrupted by someone else frees none).
+ * transaction frees (a row already finished or interrupted by someone else frees none). A row
+ * tells its lease exactly unless the engine that owns it has let a claim take a new one (its run
+ * over, its outcome not yet written): that engine says so itself (interruptRuns' `leased`).
  */
 export async function lockRunning(conn: RawConnection, executionIds: number[]): Promise<Array<{ id: number; jobId: string; leased: boolean }>> {
   if (!executionIds.length) return [];
@@ -135,9 +137,17 @@ export async function noteLastStatuses(conn: RawConnection, statusByJob: Map<str
  * Marks the given executions interrupted, those still `running`, and frees their slots. `reason`
  * may say `{instance}`: the instance that owned the run. With `withDuration`, the row's duration
  * is the time from its start until `now` (an engine's own shutdown; a run recovered after a crash
- * has no known duration). Returns how many rows it changed.
+ * has no known duration). Which runs hold their job's lease is told by `leased` (an engine's own
+ * runs) or else by the rows (lockRunning). Returns how many rows it changed.
  */
-export async function interruptRuns(db: Db, executionIds: number[], now: Date, reason: string, withDuration = false): Promise<number> {
+export async function interruptRuns(
+  db: Db,
+  executionIds: number[],
+  now: Date,
+  reason: string,
+  withDuration = false,
+  leased?: ReadonlySet<number>,
+): Promise<number> {
   if (!executionIds.length) return 0;
   return rawTransaction(db, 'READ COMMITTED', async (conn) => {
     const running = await lockRunning(conn, executionIds);
@@ -148,7 +158,7 @@ export async function interruptRuns(db: Db, executionIds: number[], now: Date, r
       `UPDATE job_executions FORCE INDEX (PRIMARY) SET status = 'interrupted', finished_at = ?, error = REPLACE(?, '{instance}', COALESCE(instance, '?'))${duration} WHERE id IN (?)`,
       [now, reason, ...(withDuration ? [now] : []), running.map((r) => r.id)],
     );
-    await releaseSlots(conn, countByJob(running.filter((r) => !r.leased)));
+    await releaseSlots(conn, countByJob(running.filter((r) => !(leased ? leased.has(r.id) : r.leased))));
     await noteLastStatuses(conn, new Map(running.map((r) => [r.jobId, 'interrupted' as const])));
     return running.length;
   });

@@ -20,7 +20,7 @@ const at = (s: number) => new Date(T0 + s * 1000);
 
 beforeAll(async () => {
   tdb = await createTestDatabase('slots');
-  for (const [id, maxInstances] of [['one', 1], ['two', 2], ['queue', 1], ['stop', 2]] as const) {
+  for (const [id, maxInstances] of [['one', 1], ['two', 2], ['queue', 1], ['stop', 2], ['late', 2]] as const) {
     await createJob(tdb.ctx, { id, task: 'log.message', args: { message: id }, trigger: { type: 'interval', every: { seconds: 1 } }, options: { maxInstances } });
   }
 });
@@ -164,5 +164,21 @@ describe("a job's slots", () => {
     await finish(counted);
     expect(await job('stop')).toMatchObject({ running_count: 0 });
     expect((await claimAt('stop', 3)).runs.map((r) => r.leased)).toEqual([true]);
+  });
+  it("an engine's shutdown says which of its runs hold a lease: a run over here may have let a claim take a new one", async () => {
+    const first = (await claimAt('late', 0)).runs[0];
+    // Over here, its outcome not yet written: the next claim takes a new lease.
+    const second = (await claimAt('late', 1, (id, ms) => (ms === first.scheduledFor.getTime() ? 'done' : undefined))).runs[0];
+    expect(second.leased).toBe(true);
+    const counted = (await claimAt('late', 2)).runs[0];
+    expect(counted.leased).toBe(false);
+    expect(await job('late')).toMatchObject({ running_count: 1, lease_at: at(1) });
+    // Its row no longer names it as the lease; the engine does.
+    expect(await interruptRuns(tdb.db, [first.executionId], at(3), 'Interrupted: shutdown.', true, new Set([first.executionId]))).toBe(1);
+    expect(await job('late')).toMatchObject({ running_count: 1 });
+    expect(await wrongRunningCounts(tdb)).toEqual([]);
+    await finish(second);
+    await finish(counted);
+    expect(await wrongRunningCounts(tdb)).toEqual([]);
   });
 });
