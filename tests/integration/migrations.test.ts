@@ -5,7 +5,7 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropDatabase, prepareDatabase } from '../../db/migrate';
-import { ROOT, SERVER } from './helpers';
+import { ROOT, SERVER, wrongRunningCounts } from './helpers';
 
 /**
  * Upgrading a database that holds jobs: migrations up to a given one (a copy of the folder cut
@@ -72,5 +72,40 @@ describe('migration 0006 (a next fire exactly while active)', () => {
     // Applying the migrations again changes nothing.
     await prepareDatabase(url);
     expect((await conn.query('SELECT id, state, next_run_at FROM jobs ORDER BY id'))[0]).toEqual(after);
+  });
+});
+
+describe('migration 0007 (slot leases)', () => {
+  const url7 = `${SERVER}/cronboard_test_migrations_${randomBytes(4).toString('hex')}`;
+  let conn7: mysql.Connection;
+  let older6: string;
+
+  beforeAll(async () => {
+    older6 = migrationsUpTo(6);
+    await prepareDatabase(url7, older6);
+    conn7 = await mysql.createConnection({ uri: url7, timezone: 'Z' });
+  });
+
+  afterAll(async () => {
+    await conn7?.end();
+    await dropDatabase(url7);
+    if (older6) rmSync(older6, { recursive: true, force: true });
+  });
+
+  it('keeps the runs in progress counted, with no lease, and drops last_execution_id', async () => {
+    const at = new Date('2030-01-01T00:00:00Z');
+    await conn7.query(
+      "INSERT INTO jobs (id, name, task, args, `trigger`, state, next_run_at, options, running_count, last_status, last_run_at) VALUES ('busy', 'busy', 'log.message', '{}', '{}', 'active', ?, '{}', 1, 'succeeded', ?)",
+      [at, at],
+    );
+    await conn7.query("INSERT INTO job_executions (job_id, scheduled_for, status, started_at) VALUES ('busy', ?, 'running', ?)", [at, at]);
+    await conn7.query("UPDATE jobs SET last_execution_id = LAST_INSERT_ID() WHERE id = 'busy'");
+    await prepareDatabase(url7);
+    const [[job]] = (await conn7.query("SELECT running_count, lease_at, last_status FROM jobs WHERE id = 'busy'")) as unknown as [[Record<string, unknown>]];
+    expect(job).toEqual({ running_count: 1, lease_at: null, last_status: 'succeeded' });
+    const [columns] = (await conn7.query("SHOW COLUMNS FROM jobs LIKE 'last_execution_id'")) as unknown as [unknown[]];
+    expect(columns).toEqual([]);
+    const query = async <T>(sql: string) => (await conn7.query(sql))[0] as T[];
+    expect(await wrongRunningCounts({ query })).toEqual([]);
   });
 });
