@@ -204,9 +204,10 @@ export async function claimDueBatch(
 
 /**
  * How many counted runs (not leases: see slots.ts) of each of the given jobs are in progress: the
- * count on its locked row, less the runs this instance knows have finished (their outcome is on its way to the database). Those are
- * checked against their rows: one whose outcome has been committed is already off the count. (Its
- * write cannot commit meanwhile: it also updates the job row, which this transaction holds.)
+ * count on its locked row, less the runs this instance knows have finished (their outcome is on
+ * its way to the database). Those are checked against their rows: one whose outcome has been
+ * committed is already off the count. (Its write cannot commit meanwhile: it also updates the job
+ * row, which this transaction holds.)
  */
 async function runningCounts(
   conn: RawConnection,
