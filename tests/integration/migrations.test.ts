@@ -29,24 +29,33 @@ function migrationsUpTo(lastIdx: number): string {
   return dir;
 }
 
-const url = `${SERVER}/cronboard_test_migrations_${randomBytes(4).toString('hex')}`;
-let conn: mysql.Connection;
-let older: string;
-
-beforeAll(async () => {
-  older = migrationsUpTo(5);
-  await prepareDatabase(url, older);
-  conn = await mysql.createConnection({ uri: url, timezone: 'Z' });
-});
-
-afterAll(async () => {
-  await conn?.end();
-  await dropDatabase(url);
-  if (older) rmSync(older, { recursive: true, force: true });
-});
+/**
+ * A database of its own, migrated up to `lastIdx` before the tests of the describe block that
+ * calls this, and dropped after them: its URL, and a connection to it once made.
+ */
+function databaseAt(lastIdx: number): { url: string; conn: () => mysql.Connection } {
+  const url = `${SERVER}/cronboard_test_migrations_${randomBytes(4).toString('hex')}`;
+  let conn: mysql.Connection | undefined;
+  let older: string | undefined;
+  beforeAll(async () => {
+    older = migrationsUpTo(lastIdx);
+    await prepareDatabase(url, older);
+    conn = await mysql.createConnection({ uri: url, timezone: 'Z' });
+  });
+  afterAll(async () => {
+    await conn?.end();
+    await dropDatabase(url);
+    if (older) rmSync(older, { recursive: true, force: true });
+  });
+  return { url, conn: () => conn! };
+}
 
 describe('migration 0006 (a next fire exactly while active)', () => {
+  const at5 = databaseAt(5);
+
   it('mends the jobs that disagree, then enforces it', async () => {
+    const { url } = at5;
+    const conn = at5.conn();
     const next = new Date('2030-01-01T00:00:00Z');
     const rows: Array<[string, string, Date | null]> = [
       ['paused-with-next', 'paused', next],
@@ -76,23 +85,11 @@ describe('migration 0006 (a next fire exactly while active)', () => {
 });
 
 describe('migration 0007 (slot leases)', () => {
-  const url7 = `${SERVER}/cronboard_test_migrations_${randomBytes(4).toString('hex')}`;
-  let conn7: mysql.Connection;
-  let older6: string;
-
-  beforeAll(async () => {
-    older6 = migrationsUpTo(6);
-    await prepareDatabase(url7, older6);
-    conn7 = await mysql.createConnection({ uri: url7, timezone: 'Z' });
-  });
-
-  afterAll(async () => {
-    await conn7?.end();
-    await dropDatabase(url7);
-    if (older6) rmSync(older6, { recursive: true, force: true });
-  });
+  const at6 = databaseAt(6);
 
   it('keeps the runs in progress counted, with no lease, and drops last_execution_id', async () => {
+    const url7 = at6.url;
+    const conn7 = at6.conn();
     const at = new Date('2030-01-01T00:00:00Z');
     await conn7.query(
       "INSERT INTO jobs (id, name, task, args, `trigger`, state, next_run_at, options, running_count, last_status, last_run_at) VALUES ('busy', 'busy', 'log.message', '{}', '{}', 'active', ?, '{}', 1, 'succeeded', ?)",
