@@ -214,12 +214,12 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
   const answer = async (items: JobRow[], page: number, hasNext: boolean, counted: Counted): Promise<JobPage> => {
     const last = await lastExecutions(ctx.db, items.map((j) => j.id));
     return {
-    items: items.map((j) => toJob(j, last.get(j.id) ?? null)),
-    ...counted,
-    page,
-    pageSize,
-    nextCursor: hasNext && items.length ? cursorFor(spec, 'after', items[items.length - 1], page + 1) : null,
-    prevCursor: page > 1 && items.length ? cursorFor(spec, 'before', items[0], page - 1) : null,
+      items: items.map((j) => toJob(j, last.get(j.id) ?? null)),
+      ...counted,
+      page,
+      pageSize,
+      nextCursor: hasNext && items.length ? cursorFor(spec, 'after', items[items.length - 1], page + 1) : null,
+      prevCursor: page > 1 && items.length ? cursorFor(spec, 'before', items[0], page - 1) : null,
     };
   };
 
