@@ -112,6 +112,8 @@ export function groupedCase<T extends { id: string }>(
   key: (t: T) => unknown,
   value: (t: T) => unknown,
   column = 'id',
+  /** SQL for the rows not among `items` (`CASE … ELSE otherwise END`); then there is always a CASE. */
+  otherwise?: string,
 ): { sql: string; values: unknown[] } {
   const groups = new Map<unknown, { value: unknown; ids: string[] }>();
   for (const item of items) {
@@ -120,9 +122,9 @@ export function groupedCase<T extends { id: string }>(
     if (group) group.ids.push(item.id);
     else groups.set(k, { value: value(item), ids: [item.id] });
   }
-  if (groups.size === 1) return { sql: '?', values: [[...groups.values()][0].value] };
+  if (groups.size === 1 && otherwise === undefined) return { sql: '?', values: [[...groups.values()][0].value] };
   const values = [...groups.values()].flatMap((g) => [g.ids, g.value]);
-  return { sql: `CASE ${`WHEN ${column} IN (?) THEN ? `.repeat(groups.size)}END`, values };
+  return { sql: `CASE ${`WHEN ${column} IN (?) THEN ? `.repeat(groups.size)}${otherwise === undefined ? '' : `ELSE ${otherwise} `}END`, values };
 }
 
 /**
@@ -142,9 +144,8 @@ export function groupedAssignment<T extends { id: string }>(
     const all = groupedCase(items, key, value);
     return { sql: `${target} = ${all.sql}`, values: all.values };
   }
-  const some = groupedCase(changing, key, value);
-  if (some.sql === '?') return { sql: `${target} = IF(id IN (?), ?, ${target})`, values: [changing.map((i) => i.id), ...some.values] };
-  return { sql: `${target} = ${some.sql.replace(/END$/, `ELSE ${target} END`)}`, values: some.values };
+  const some = groupedCase(changing, key, value, 'id', target);
+  return { sql: `${target} = ${some.sql}`, values: some.values };
 }
 
 /**
