@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import type { Db } from '../../db/client';
 import { rawPoolQuery } from '../../db/raw';
 import { nearbyRuns } from '../../lib/nearby';
+import { EXECUTION_STATUSES } from '../../lib/schemas';
 import { defineTask } from '../task';
 
 /**
@@ -20,12 +22,16 @@ export function idRanges(sorted: number[], gap: number): Array<[number, number]>
   return nearbyRuns(sorted, (id) => id, gap).map((run) => [run[0], run.at(-1)!]);
 }
 
+/** The statuses retention deletes: running and queued rows stay, however old (their outcome is still to be written). */
+const FINISHED = EXECUTION_STATUSES.filter((status) => status !== 'running' && status !== 'queued');
+
 /**
  * How the old rows are found and deleted, batch by batch:
- * 1. the next PRUNE_BATCH ids in (scheduled_for, id) order before the cutoff, read from the
- *    job_executions_sched_idx index alone, starting after the last row of the previous batch (a
- *    keyset, so no batch re-reads the entries the previous ones deleted and purge has not yet
- *    removed — what makes a repeated `DELETE … WHERE scheduled_for < ? LIMIT n` slow down);
+ * 1. for each finished status in turn, the next PRUNE_BATCH ids in (scheduled_for, id) order
+ *    before the cutoff, read from the (status, scheduled_for) index alone, starting after the last
+ *    row of the previous batch (a keyset, so no batch re-reads the entries the previous ones
+ *    deleted and purge has not yet removed — what makes a repeated
+ *    `DELETE … WHERE scheduled_for < ? LIMIT n` slow down);
  * 2. `DELETE … WHERE id BETWEEN first AND last OR …` (or `id IN (…)` when the ids are scattered):
  *    stretches of old rows, far below the newest ids, so the engine's inserts of new fires (at
  *    the end of the primary key) are never blocked by the retention run.
@@ -45,49 +51,54 @@ export const pruneHistory = defineTask({
   async run({ olderThanDays }, ctx) {
     const cutoff = new Date(ctx.scheduledFor.getTime() - olderThanDays * 86_400_000);
     let deleted = 0;
-    let after: { scheduled_for: Date; id: number } | undefined;
     let batchMs = 50;
-    for (;;) {
-      // Between the engine's bursts (claims, fires starting): a batch that could overlap one (twice
-      // the last batch's time: batches vary) waits for it to pass.
-      await ctx.quiet?.(2 * batchMs + 10);
-      ctx.signal.throwIfAborted();
-      const started = performance.now();
-      const batch = await rawPoolQuery<Array<{ id: number; scheduled_for: Date }>>(
-        ctx.db,
-        after
-          ? `SELECT id, scheduled_for FROM job_executions FORCE INDEX (job_executions_sched_idx)
-              WHERE scheduled_for < ? AND (scheduled_for > ? OR (scheduled_for = ? AND id > ?))
-              ORDER BY scheduled_for, id LIMIT ?`
-          : `SELECT id, scheduled_for FROM job_executions FORCE INDEX (job_executions_sched_idx)
-              WHERE scheduled_for < ? ORDER BY scheduled_for, id LIMIT ?`,
-        after ? [cutoff, after.scheduled_for, after.scheduled_for, after.id, PRUNE_BATCH] : [cutoff, PRUNE_BATCH],
-      );
-      if (batch.length === 0) break;
-      after = batch[batch.length - 1];
-      const ids = batch.map((r) => Number(r.id)).sort((a, b) => a - b);
-      // Running and queued rows stay (their outcome is still to be written), however old. Ids
-      // follow time (a row is inserted when its fire is claimed), so a batch is mostly stretches
-      // of the primary key: each is deleted as a range (a third cheaper than a list of its ids),
-      // the cutoff checked again for the rows between the batch's, which may be newer. When the
-      // ranges would read many rows that are not the batch's, the ids are listed instead.
-      const ranges = idRanges(ids, MAX_RANGE_GAP);
-      const covered = ranges.reduce((n, [first, last]) => n + last - first + 1, 0);
-      const res =
-        covered <= 1.5 * ids.length
-          ? await rawPoolQuery(
-              ctx.db,
-              `DELETE FROM job_executions WHERE (${ranges.map(() => 'id BETWEEN ? AND ?').join(' OR ')})
-                  AND scheduled_for < ? AND status NOT IN ('running', 'queued')`,
-              [...ranges.flat(), cutoff],
-            )
-          : await rawPoolQuery(ctx.db, "DELETE FROM job_executions WHERE id IN (?) AND status NOT IN ('running', 'queued')", [ids]);
-      deleted += res.affectedRows;
-      if (batch.length < PRUNE_BATCH) break;
-      batchMs = performance.now() - started;
-      await new Promise((resolve) => setTimeout(resolve, batchMs * PAUSE_RATIO));
+    for (const status of FINISHED) {
+      let after: { scheduled_for: Date; id: number } | undefined;
+      for (;;) {
+        // Between the engine's bursts (claims, fires starting): a batch that could overlap one (twice
+        // the last batch's time: batches vary) waits for it to pass.
+        await ctx.quiet?.(2 * batchMs + 10);
+        ctx.signal.throwIfAborted();
+        const started = performance.now();
+        const batch = await rawPoolQuery<Array<{ id: number; scheduled_for: Date }>>(
+          ctx.db,
+          `SELECT id, scheduled_for FROM job_executions FORCE INDEX (job_executions_status_sched_idx)
+            WHERE status = ? AND scheduled_for < ?${after ? ' AND (scheduled_for > ? OR (scheduled_for = ? AND id > ?))' : ''}
+            ORDER BY scheduled_for, id LIMIT ?`,
+          after ? [status, cutoff, after.scheduled_for, after.scheduled_for, after.id, PRUNE_BATCH] : [status, cutoff, PRUNE_BATCH],
+        );
+        if (batch.length === 0) break;
+        after = batch[batch.length - 1];
+        deleted += await deleteBatch(ctx.db, batch.map((r) => Number(r.id)).sort((a, b) => a - b), cutoff);
+        if (batch.length < PRUNE_BATCH) break;
+        batchMs = performance.now() - started;
+        await new Promise((resolve) => setTimeout(resolve, batchMs * PAUSE_RATIO));
+      }
     }
     ctx.log.info(`deleted ${deleted} execution(s) scheduled before ${cutoff.toISOString()}`);
     return { deleted, cutoff: cutoff.toISOString() };
   },
 });
+
+/**
+ * Deletes a batch of old rows by their sorted ids; how many went. Ids follow time (a row is
+ * inserted when its fire is claimed), so a batch is mostly stretches of the primary key: each is
+ * deleted as a range (a third cheaper than a list of its ids), the cutoff and status checked again
+ * for the rows between the batch's, which may be newer, running or queued (old finished rows of
+ * another status go with them, before that status's walk reaches them). When the ranges would
+ * read many rows that are not the batch's, the ids are listed instead.
+ */
+async function deleteBatch(db: Db, ids: number[], cutoff: Date): Promise<number> {
+  const ranges = idRanges(ids, MAX_RANGE_GAP);
+  const covered = ranges.reduce((n, [first, last]) => n + last - first + 1, 0);
+  const res =
+    covered <= 1.5 * ids.length
+      ? await rawPoolQuery(
+          db,
+          `DELETE FROM job_executions WHERE (${ranges.map(() => 'id BETWEEN ? AND ?').join(' OR ')})
+              AND scheduled_for < ? AND status NOT IN ('running', 'queued')`,
+          [...ranges.flat(), cutoff],
+        )
+      : await rawPoolQuery(db, "DELETE FROM job_executions WHERE id IN (?) AND status NOT IN ('running', 'queued')", [ids]);
+  return res.affectedRows;
+}

@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from './helpers';
 
 /**
  * The retention task's batching: one bounded DELETE by primary key per batch, batches found by a
- * keyset on (scheduled_for, id), so rows sharing an instant across a batch boundary are neither
+ * keyset on (status, scheduled_for, id), so rows sharing an instant across a batch boundary are neither
  * skipped nor deleted twice. (Its speed is measured by `npm run bench:dashboard`, not here.)
  */
 
@@ -79,8 +79,8 @@ describe('system.prune-history batches', () => {
       ['running', kept],
       ['succeeded', kept + 1],
     ]);
-    // One DELETE per batch of PRUNE_BATCH candidates (the old queued and running rows are candidates that stay).
-    expect(after - before).toBe(Math.ceil((total + 1 + kept) / PRUNE_BATCH));
+    // One DELETE per batch of PRUNE_BATCH old succeeded rows (the walk does not see running and queued ones).
+    expect(after - before).toBe(Math.ceil(total / PRUNE_BATCH));
   });
 
   it('deletes old rows scattered among recent ones (every other id) by listing their ids', async () => {
@@ -94,6 +94,26 @@ describe('system.prune-history batches', () => {
     expect(result.deleted).toBe(300);
     const left = await tdb.query<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM job_executions GROUP BY status');
     expect(left.map((r) => [r.status, Number(r.n)])).toEqual([['succeeded', 300]]);
+  });
+
+  it('walks each finished status in turn, deleting old rows of every status interleaved by id and keeping the running and queued ones', async () => {
+    await tdb.query('DELETE FROM job_executions');
+    const now = Date.now();
+    const statuses = ['succeeded', 'failed', 'timed_out', 'missed', 'skipped', 'interrupted', 'running', 'queued'];
+    // 2.5 batches, the statuses taking turns by id, so each status's walk meets the others' rows within its ranges.
+    const rows = Array.from({ length: Math.floor(PRUNE_BATCH * 2.5) }, (_, i) => [
+      'busy',
+      new Date(now - 40 * 86_400_000 + i * 1000),
+      1,
+      i % 7 === 0 ? statuses[(i / 7) % statuses.length] : 'succeeded',
+    ]);
+    await tdb.query('INSERT INTO job_executions (job_id, scheduled_for, attempt, status) VALUES ?', [rows]);
+    const stay = rows.filter((r) => r[3] === 'running' || r[3] === 'queued').length;
+    const result = await pruneAsOf(now);
+    expect(result.deleted).toBe(rows.length - stay);
+    const left = await tdb.query<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM job_executions GROUP BY status ORDER BY status');
+    expect(left.map((r) => r.status)).toEqual(['queued', 'running']);
+    expect(left.reduce((n, r) => n + Number(r.n), 0)).toBe(stay);
   });
 
   it('stops between batches when its signal is aborted', async () => {

@@ -1,0 +1,2 @@
+/* Retention walks (status, scheduled_for) instead (scheduler/tasks/prune-history.ts): every INSERT and DELETE of an execution maintains one index fewer. */
+DROP INDEX `job_executions_sched_idx` ON `job_executions`;
