@@ -57,3 +57,18 @@ test('the job page lists its next 10 runs and filters and pages its history', as
   await history.getByRole('button', { name: /Details/ }).click();
   await expect(page.getByText(/fetch failed/).first()).toBeVisible();
 });
+
+test("a job's next run reads 'due now' once its instant passes, and 'overdue' when a minute on no scheduler has moved it", async ({ page, request }) => {
+  await seedJob(request, { id: 'e2e-next-run', name: 'Next run target', task: 'log.message', args: { message: 'x' }, trigger: { type: 'interval', every: { hours: 1 } } });
+  const job = await (await request.get('/api/jobs/e2e-next-run', { headers: auth })).json();
+  // The page's clock only: the server (and its scheduler) keep real time, so the job's next run stays an hour ahead for them.
+  await page.clock.install();
+  await page.goto('/jobs/e2e-next-run');
+  const subtitle = page.locator('.job-subtitle');
+  await expect(subtitle).toContainText(/next run in (60 min\.|1 hr\.)/);
+
+  await page.clock.fastForward(new Date(job.nextRunAt).getTime() - Date.now() + 2000);
+  await expect(subtitle).toContainText('next run due now');
+  await page.clock.fastForward(65_000);
+  await expect(subtitle).toContainText('next run overdue, 1 min. ago');
+});

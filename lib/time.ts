@@ -101,6 +101,23 @@ export function relativeTime(date: Date | string, now: Date = new Date()): strin
   return rtf.format(0, 'second');
 }
 
+/** How long a due run may go unstarted before its next run reads as overdue: an engine claims ahead and starts on time, and pages refresh every few seconds. */
+const DUE_GRACE_MS = 60_000;
+
+/**
+ * A job's next run relative to `now`: "in 5 min" while it is ahead; "due now" once its instant
+ * has passed (the page showing it is a moment old, and the engine is starting it); "overdue,
+ * 5 min ago" when it passed more than a minute ago and no scheduler has moved it (none is
+ * running, or none reaches the database).
+ */
+export function nextRunTime(date: Date | string, now: Date = new Date()): string {
+  const d = typeof date === 'string' ? new Date(date) : date;
+  const late = now.getTime() - d.getTime();
+  if (late < 0 && -late >= 1000) return relativeTime(d, now);
+  if (late < DUE_GRACE_MS) return 'due now';
+  return `overdue, ${relativeTime(d, now)}`;
+}
+
 /** "850 ms", "12.3 s", "4 min 05 s". */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms == null) return '—';

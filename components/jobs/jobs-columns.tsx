@@ -62,7 +62,7 @@ export const jobsColumns = col.columns([
     header: 'Next run',
     cell: ({ row }) =>
       row.original.nextRunAt ? (
-        <RelativeTime iso={row.original.nextRunAt} zone={row.original.trigger.timezone} />
+        <RelativeTime iso={row.original.nextRunAt} zone={row.original.trigger.timezone} nextRun />
       ) : (
         <span className="muted">—</span>
       ),

@@ -1,7 +1,7 @@
 'use client';
 
 import { useSyncExternalStore } from 'react';
-import { formatInZone, relativeTime, zoneAbbreviation } from '@/lib/time';
+import { formatInZone, nextRunTime, relativeTime, zoneAbbreviation } from '@/lib/time';
 
 const listeners = new Set<() => void>();
 let now = Date.now();
@@ -57,13 +57,15 @@ function instantTitle(iso: string, zone?: string): string {
 /**
  * An instant as relative time ("in 5 min", "3 h ago"), ticking; the exact instant in the job's zone
  * and UTC is in the title. Before hydration it shows the exact instant (identical on server and client).
+ * A job's next run (`nextRun`) that has passed reads "due now", or "overdue, …" after a minute
+ * (nextRunTime), not "1 sec. ago" until the page reloads.
  */
-export function RelativeTime({ iso, zone }: { iso: string; zone?: string }) {
+export function RelativeTime({ iso, zone, nextRun = false }: { iso: string; zone?: string; nextRun?: boolean }) {
   const current = useNow();
   const exact = zone ? formatWithZone(iso, zone) : `${formatInZone(iso, 'UTC')} UTC`;
   return (
     <time dateTime={iso} title={instantTitle(iso, zone)} className="relative-time" suppressHydrationWarning>
-      {current === null ? exact : relativeTime(iso, new Date(current))}
+      {current === null ? exact : (nextRun ? nextRunTime : relativeTime)(iso, new Date(current))}
     </time>
   );
 }

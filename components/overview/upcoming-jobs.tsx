@@ -21,7 +21,7 @@ export function UpcomingJobs({ runs }: { runs: UpcomingJobRun[] }) {
               </td>
               <td className="upcoming-schedule">{r.schedule}</td>
               <td>
-                <RelativeTime iso={r.nextRunAt} zone={r.timezone} />
+                <RelativeTime iso={r.nextRunAt} zone={r.timezone} nextRun />
               </td>
             </tr>
           ))}

@@ -83,7 +83,7 @@ export default async function JobPage({ params, searchParams }: Props) {
             {job.nextRunAt ? (
               <>
                 {' '}
-                · next run <RelativeTime iso={job.nextRunAt} zone={job.trigger.timezone} />
+                · next run <RelativeTime iso={job.nextRunAt} zone={job.trigger.timezone} nextRun />
               </>
             ) : null}
           </p>
