@@ -6,6 +6,7 @@ import { decodeJobCursor, encodeJobCursor, type JobCursor } from '../lib/job-cur
 import { listJobsQuerySchema, type JobSort, type JobState, type ListJobsQuery } from '../lib/schemas';
 import type { JobPage } from '../lib/types';
 import type { SchedulerContext } from './context';
+import { CrowdedLists } from './job-search';
 import { pageWhere, searchScope } from './list-search';
 import type { Candidate } from './search-page';
 import { lastExecutions } from './last-executions';
@@ -168,6 +169,22 @@ async function readOffset(ctx: SchedulerContext, scope: Scope, spec: SortSpec, l
 
 export type Counted = { total: number; totalExact: boolean };
 
+/** Lists (filters without a search) of this process recently found to have more matches than counted. */
+const crowded = new CrowdedLists();
+
+/**
+ * A list's matches (filters, no search) counted up to `cap`; a list found to have more is
+ * remembered for a while (CrowdedLists) and answered with the cap without counting again.
+ */
+async function countList(ctx: SchedulerContext, q: ListJobsQuery, where: SQL | undefined, cap: number): Promise<Counted> {
+  const key = JSON.stringify([q.state, q.task, q.lastStatus, cap]);
+  const now = ctx.now().getTime();
+  if (crowded.has(ctx.db, key, now)) return { total: cap, totalExact: false };
+  const counted = await countJobs(ctx, where, cap);
+  if (!counted.totalExact) crowded.add(ctx.db, key, now);
+  return counted;
+}
+
 /** Matching jobs, counted up to `cap` (an index range read through a LIMIT). */
 async function countJobs(ctx: SchedulerContext, where: SQL | undefined, cap = Infinity): Promise<Counted> {
   const base = ctx.db.select({ one: sql`1` }).from(jobs).where(where);
@@ -231,7 +248,7 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
   const search = q.q ? await searchScope(ctx, filters, { ...q, q: q.q }, spec, cap) : undefined;
   const scope: Scope = { ...(search ?? { where: filters }), state: q.state };
   const { where } = scope;
-  const count = async () => search?.counted ?? countJobs(ctx, where, cap);
+  const count = async () => (search ? (search.counted ?? countJobs(ctx, where, cap)) : countList(ctx, q, where, cap));
   if (!cursor || cursor.direction === 'after') {
     const page = cursor?.page ?? q.page ?? 1;
     const from = cursor ? cursorKey(spec, cursor) : undefined;

@@ -2,14 +2,14 @@ import { and, inArray, sql, type SQL } from 'drizzle-orm';
 import { jobs } from '../db/schema';
 import type { ListJobsQuery } from '../lib/schemas';
 import type { SchedulerContext } from './context';
-import { CrowdedSearches, jobSearchCondition, jobSearchFilter, jobSearchLookup } from './job-search';
+import { CrowdedLists, jobSearchCondition, jobSearchFilter, jobSearchLookup } from './job-search';
 import type { Counted, Key, Scope, SortSpec } from './list-jobs';
 import { pageCandidates } from './search-page';
 
 /** The jobs list's search: which rows a search's pages are read among (see list-jobs.ts). */
 
 /** Searches of this process recently found to have more matches than counted. */
-const crowded = new CrowdedSearches();
+const crowded = new CrowdedLists();
 
 /**
  * How a search's page is read. The FULLTEXT lookup costs about 0.4 µs per job holding the word
@@ -22,7 +22,7 @@ const crowded = new CrowdedSearches();
  * (job-search.ts), so a page does not depend on the way taken, and cursors work across them. A
  * search whose words the index cannot look up ("wha", see planJobSearch) is always walked, and
  * its count reads the table up to the cap. A search with more than `cap` matches is remembered
- * for a while and walked without the lookup (CrowdedSearches).
+ * for a while and walked without the lookup (CrowdedLists).
  */
 export async function searchScope(
   ctx: SchedulerContext,

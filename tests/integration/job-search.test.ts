@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SchedulerContext } from '../../scheduler/context';
-import { CROWDED_SEARCH_TTL_MS } from '../../scheduler/job-search';
+import { CROWDED_LIST_TTL_MS } from '../../scheduler/job-search';
 import { SEARCH_COUNT_CAP, lastPageCursor, listJobs } from '../../scheduler/list-jobs';
 import { createTestDatabase, waitFor, type TestDatabase } from './helpers';
 import { countingConnection, numbers, type CountingConnection } from './jobs-at-scale';
@@ -238,8 +238,8 @@ describe('counting a search', () => {
     } finally {
       await tdb.query('UPDATE jobs SET name = ? WHERE id = ?', [renamed.name, renamed.id]);
     }
-    // Once CROWDED_SEARCH_TTL_MS is over, the lookup runs again.
-    now += CROWDED_SEARCH_TTL_MS;
+    // Once CROWDED_LIST_TTL_MS is over, the lookup runs again.
+    now += CROWDED_LIST_TTL_MS;
     expect(await selects(() => listJobs(clocked, query))).toBe(3);
   });
 

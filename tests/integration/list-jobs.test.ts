@@ -5,6 +5,7 @@ import type { SchedulerContext } from '../../scheduler/context';
 import { dueJobIds } from '../../scheduler/batch-claim';
 import { earliestFire } from '../../scheduler/claim';
 import { bulkJobAction, createJob, getJob } from '../../scheduler/jobs';
+import { CROWDED_LIST_TTL_MS } from '../../scheduler/job-search';
 import { TOTAL_COUNT_CAP, lastPageCursor, listJobs } from '../../scheduler/list-jobs';
 import { createTestDatabase, type TestDatabase } from './helpers';
 import { countingConnection, numbers, type CountingConnection } from './jobs-at-scale';
@@ -228,6 +229,30 @@ describe('listJobs at scale', () => {
     const page = await listJobs(ctx, { pageSize: 100, cursor: lastPageCursor('name'), sort: 'name' }, { countCap: 1000 });
     expect(page).toMatchObject({ total: N, totalExact: true, page: N / 100, nextCursor: null });
     expect(page.items.at(-1)?.id).toBe(`s-${N - 1}`);
+  });
+
+  it('remembers for a while that a list has more jobs than it counts, and does not count them again', async () => {
+    // A clock of its own, a day ahead: nothing another test listed is remembered at it.
+    let now = Date.now() + 86_400_000;
+    const clocked = { ...ctx, now: () => new Date(now) };
+    const crowded = { pageSize: 5, state: 'active' };
+    const cap = 1000;
+    const counting = await rowsRead(() => listJobs(clocked, crowded, { countCap: cap }));
+    // Counting reads cap + 1 index entries; the page about 5 rows and their last executions.
+    expect(counting).toBeGreaterThan(cap);
+    const remembered = await rowsRead(() => listJobs(clocked, crowded, { countCap: cap }));
+    expect(remembered).toBeLessThan(50);
+    expect(await listJobs(clocked, crowded, { countCap: cap })).toMatchObject({ total: cap, totalExact: false });
+    // Other filters, and a list with fewer matches than the cap, are counted every time.
+    expect(await rowsRead(() => listJobs(clocked, { ...crowded, task: 'util.sleep' }, { countCap: cap }))).toBeGreaterThan(cap);
+    const few = { pageSize: 5, state: 'paused' };
+    for (let i = 0; i < 2; i++) {
+      expect(await listJobs(clocked, few, { countCap: cap })).toMatchObject({ total: N / 10, totalExact: true });
+      expect(await rowsRead(() => listJobs(clocked, few, { countCap: cap }))).toBeGreaterThanOrEqual(N / 10);
+    }
+    // Once CROWDED_LIST_TTL_MS is over, the list is counted again.
+    now += CROWDED_LIST_TTL_MS;
+    expect(await rowsRead(() => listJobs(clocked, crowded, { countCap: cap }))).toBeGreaterThan(cap);
   });
 });
 
