@@ -217,10 +217,12 @@ function cursorKey(spec: SortSpec, cursor: JobCursor): Key | undefined {
 export interface ListJobsOptions {
   /** Count matches up to this many (default TOTAL_COUNT_CAP). */
   countCap?: number;
+  /** A one-word search's lookup still going after this long has its page walked beside it (default SLOW_LOOKUP_MS, list-search.ts). */
+  slowLookupMs?: number;
 }
 
 /** GET /api/jobs and the jobs table: one page of jobs with cursors to its neighbours and a (capped) total. */
-export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap = TOTAL_COUNT_CAP }: ListJobsOptions = {}): Promise<JobPage> {
+export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap = TOTAL_COUNT_CAP, slowLookupMs }: ListJobsOptions = {}): Promise<JobPage> {
   const q = parseInput(listJobsQuerySchema, query, 'query');
   if (q.cursor && q.page !== undefined) {
     throw new ValidationError('Send either page or cursor, not both.', { cursor: ['A cursor already says which page it is: leave page out.'] });
@@ -245,7 +247,7 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
   if (cursor) cursorKey(spec, cursor);
 
   const cap = q.q ? Math.min(countCap, SEARCH_COUNT_CAP) : countCap;
-  const search = q.q ? await searchScope(ctx, filters, { ...q, q: q.q }, spec, cap) : undefined;
+  const search = q.q ? await searchScope(ctx, filters, { ...q, q: q.q }, spec, cap, { slowLookupMs }) : undefined;
   const scope: Scope = { ...(search ?? { where: filters }), state: q.state };
   const { where } = scope;
   const count = async () => (search ? (search.counted ?? countJobs(ctx, where, cap)) : countList(ctx, q, where, cap));
