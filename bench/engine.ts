@@ -15,6 +15,7 @@ import { runBullmq } from './lib/bullmq';
 import { runCronboard } from './lib/cronboard';
 import { runFloor } from './lib/floor';
 import { ROOT, type RunOptions } from './lib/proc';
+import { calibrate, calibrationText } from './lib/report';
 import { medianSample, type Sample } from './lib/stats';
 
 const SYSTEMS: Record<string, (n: number, o: RunOptions) => Promise<Sample>> = {
@@ -67,6 +68,8 @@ function table(rows: Sample[]): string {
 }
 
 async function main(): Promise<void> {
+  const calibration = await calibrate('mysql://root@127.0.0.1:3306/');
+  console.error(`[bench] ${calibrationText(calibration)}`);
   const runs: Sample[] = [];
   const medians: Sample[] = [];
   for (const n of ns) {
@@ -86,7 +89,7 @@ async function main(): Promise<void> {
   }
 
   console.log(`\nN jobs each firing every second; ${options.windowS} s window after a ${options.warmupMs / 1000} s warm-up; median of ${repeat} run(s).`);
-  console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${fmt(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}.\n`);
+  console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${fmt(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}; ${calibrationText(calibration)}.\n`);
   console.log(table(medians));
   const ratios: Array<{ n: number; p99VsFloor: number; p99VsBullmq: number }> = [];
   for (const n of ns) {
@@ -119,7 +122,7 @@ async function main(): Promise<void> {
   const dir = path.join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: os.totalmem() / 2 ** 30, node: process.version, platform: `${os.type()} ${os.release()}` };
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: os.totalmem() / 2 ** 30, node: process.version, platform: `${os.type()} ${os.release()}`, calibration };
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options: { ns, repeat, systems, ...options }, medians, ratios, ceilings, runs }, null, 2)}\n`);
   console.log(`\nJSON: ${path.relative(ROOT, file)}`);
 }
