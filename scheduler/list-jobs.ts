@@ -9,7 +9,7 @@ import type { SchedulerContext } from './context';
 import { CrowdedLists } from './job-search';
 import { pageWhere, searchScope } from './list-search';
 import type { Candidate } from './search-page';
-import { lastExecutions } from './last-executions';
+import { lastExecutions, type LastExecution } from './last-executions';
 import { toJob } from './serialize';
 import { parseInput } from './validate';
 
@@ -230,8 +230,9 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
   const pageSize = q.pageSize ?? 20;
   const spec = sortSpec(q.sort ?? 'nextRunAt');
   const filters = listFilters(q);
-  const answer = async (items: JobRow[], page: number, hasNext: boolean, counted: Counted): Promise<JobPage> => {
-    const last = await lastExecutions(ctx.db, items.map((j) => j.id));
+  const lastOf = (items: JobRow[]) => lastExecutions(ctx.db, items.map((j) => j.id));
+  const answer = async (items: JobRow[], page: number, hasNext: boolean, counted: Counted, known?: Map<string, LastExecution>): Promise<JobPage> => {
+    const last = known ?? (await lastOf(items));
     return {
       items: items.map((j) => toJob(j, last.get(j.id) ?? null)),
       ...counted,
@@ -254,12 +255,15 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
   if (!cursor || cursor.direction === 'after') {
     const page = cursor?.page ?? q.page ?? 1;
     const from = cursor ? cursorKey(spec, cursor) : undefined;
-    const [rows, counted] = await Promise.all([
+    const [[rows, last], counted] = await Promise.all([
       // Page 1 is the start of the range: one index-ordered read, the rows without a value only when needed.
-      cursor || page === 1 ? readRange(ctx, scope, spec, from, false, pageSize + 1) : readOffset(ctx, scope, spec, pageSize + 1, (page - 1) * pageSize),
+      (cursor || page === 1 ? readRange(ctx, scope, spec, from, false, pageSize + 1) : readOffset(ctx, scope, spec, pageSize + 1, (page - 1) * pageSize)).then(
+        // The page's last executions are looked up beside the count, which often takes longer than the page.
+        async (read) => [read, await lastOf(read.slice(0, pageSize))] as const,
+      ),
       count(),
     ]);
-    return answer(rows.slice(0, pageSize), page, rows.length > pageSize, counted);
+    return answer(rows.slice(0, pageSize), page, rows.length > pageSize, counted, last);
   }
   if (cursor.direction === 'before') {
     const from = cursorKey(spec, cursor);
