@@ -7,7 +7,7 @@ import { listJobsQuerySchema, type JobSort, type JobState, type ListJobsQuery } 
 import type { JobPage } from '../lib/types';
 import type { SchedulerContext } from './context';
 import { CrowdedLists } from './job-search';
-import { pageWhere, searchScope } from './list-search';
+import { eitherWay, pageWhere, searchScope } from './list-search';
 import type { Candidate } from './search-page';
 import { lastExecutions, type LastExecution } from './last-executions';
 import { toJob } from './serialize';
@@ -217,7 +217,7 @@ function cursorKey(spec: SortSpec, cursor: JobCursor): Key | undefined {
 export interface ListJobsOptions {
   /** Count matches up to this many (default TOTAL_COUNT_CAP). */
   countCap?: number;
-  /** A one-word search's lookup still going after this long has its page walked beside it (default SLOW_LOOKUP_MS, list-search.ts). */
+  /** A one-word search's lookup still going after this long has its page walked beside it (default SLOW_LOOKUP_MS, list-search.ts; 0: every one). */
   slowLookupMs?: number;
 }
 
@@ -248,19 +248,22 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
   if (cursor) cursorKey(spec, cursor);
 
   const cap = q.q ? Math.min(countCap, SEARCH_COUNT_CAP) : countCap;
-  const search = q.q ? await searchScope(ctx, filters, { ...q, q: q.q }, spec, cap, { slowLookupMs }) : undefined;
+  const searched = q.q ? await searchScope(ctx, filters, { ...q, q: q.q }, spec, cap, { slowLookupMs }) : undefined;
+  // A slow lookup still going (list-search.ts): the next page is read both ways, below; other pages wait for it.
+  const forward = !cursor || cursor.direction === 'after';
+  const search: typeof searched = searched?.settled && !forward ? await searched.settled : searched;
   const scope: Scope = { ...(search ?? { where: filters }), state: q.state };
   const { where } = scope;
-  const count = async () => (search ? (search.counted ?? countJobs(ctx, where, cap)) : countList(ctx, q, where, cap));
-  if (!cursor || cursor.direction === 'after') {
+  const count = async () => (search ? (search.counted ?? (await search.settled)?.counted ?? countJobs(ctx, where, cap)) : countList(ctx, q, where, cap));
+  if (forward) {
     const page = cursor?.page ?? q.page ?? 1;
     const from = cursor ? cursorKey(spec, cursor) : undefined;
+    // Page 1 is the start of the range: one index-ordered read, the rows without a value only when needed.
+    const read = (s: Scope) => (cursor || page === 1 ? readRange(ctx, s, spec, from, false, pageSize + 1) : readOffset(ctx, s, spec, pageSize + 1, (page - 1) * pageSize));
+    const rowsRead = search?.settled ? eitherWay(read, scope, search.settled, q.state) : read(scope);
     const [[rows, last], counted] = await Promise.all([
-      // Page 1 is the start of the range: one index-ordered read, the rows without a value only when needed.
-      (cursor || page === 1 ? readRange(ctx, scope, spec, from, false, pageSize + 1) : readOffset(ctx, scope, spec, pageSize + 1, (page - 1) * pageSize)).then(
-        // The page's last executions are looked up beside the count, which often takes longer than the page.
-        async (read) => [read, await lastOf(read.slice(0, pageSize))] as const,
-      ),
+      // The page's last executions are looked up beside the count, which often takes longer than the page.
+      rowsRead.then(async (got) => [got, await lastOf(got.slice(0, pageSize))] as const),
       count(),
     ]);
     return answer(rows.slice(0, pageSize), page, rows.length > pageSize, counted, last);

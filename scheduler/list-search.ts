@@ -1,6 +1,6 @@
 import { and, inArray, sql, type SQL } from 'drizzle-orm';
-import { jobs } from '../db/schema';
-import type { ListJobsQuery } from '../lib/schemas';
+import { jobs, type JobRow } from '../db/schema';
+import type { JobState, ListJobsQuery } from '../lib/schemas';
 import type { SchedulerContext } from './context';
 import { CrowdedLists, jobSearchCondition, jobSearchFilter, jobSearchLookup, planJobSearch } from './job-search';
 import type { Counted, Key, Scope, SortSpec } from './list-jobs';
@@ -10,6 +10,21 @@ import { pageCandidates } from './search-page';
 
 /** Searches of this process recently found to have more matches than counted. */
 const crowded = new CrowdedLists();
+
+/**
+ * The rows a search's pages are read among, with the condition its count uses, and its count when
+ * known. `settled` (a slow lookup, still going): the scope the lookup will give; meanwhile the
+ * scope is the walk's.
+ */
+export type SearchScope = Scope & { countWhere: SQL; counted?: Counted };
+
+/**
+ * A one-word lookup still going after this long is likely a common word's (its cost grows with
+ * the jobs holding the word, about 1.3 µs each on a slow machine: a word in 500 jobs takes under
+ * 1 ms, one in 3 % of 100,000 jobs 4–8 ms). The page is then read at once by walking, beside the
+ * lookup; the first way to give the page is taken, and the lookup gives the count.
+ */
+export const SLOW_LOOKUP_MS = 2;
 
 /**
  * How a search's page is read. The FULLTEXT lookup costs about 0.4 µs per job holding the word
@@ -22,16 +37,11 @@ const crowded = new CrowdedLists();
  * (job-search.ts), so a page does not depend on the way taken, and cursors work across them. A
  * search whose words the index cannot look up ("wha", see planJobSearch) is always walked, and
  * its count reads the table up to the cap. A search with more than `cap` matches is remembered
- * for a while and walked without the lookup (CrowdedLists).
+ * for a while and walked without the lookup (CrowdedLists). A one-word lookup that takes longer
+ * than SLOW_LOOKUP_MS has the page walked beside it (`settled`, see listJobs): a first-time search
+ * of a common word then costs the longer of the two, not both, and a rare word whose lookup was
+ * slow (a busy database) gets its page from whichever way ends first.
  */
-/**
- * A one-word lookup still going after this long is likely a common word's (its cost grows with
- * the jobs holding the word, about 1.3 µs each on a slow machine: a word in 500 jobs takes under
- * 1 ms, one in 3 % of 100,000 jobs 4–8 ms). The page is then read at once by walking, beside the
- * lookup, which only counts.
- */
-export const SLOW_LOOKUP_MS = 2;
-
 export async function searchScope(
   ctx: SchedulerContext,
   filters: SQL | undefined,
@@ -39,7 +49,7 @@ export async function searchScope(
   spec: SortSpec,
   cap: number,
   { slowLookupMs = SLOW_LOOKUP_MS }: { slowLookupMs?: number } = {},
-): Promise<Scope & { countWhere: SQL; counted?: Counted | Promise<Counted> }> {
+): Promise<SearchScope & { settled?: Promise<SearchScope> }> {
   const text = q.q;
   const filter = jobSearchFilter(text);
   if (!filter) {
@@ -65,25 +75,42 @@ export async function searchScope(
       if (rows.length > cap) crowded.add(ctx.db, key, now);
       return rows;
     });
-  // A slow one-word lookup: the page is walked now, beside it (the same condition, so the same
-  // page); the lookup then only counts. Two words are mostly rare together: their lookup is awaited.
+  const scopeOf = (found: Awaited<typeof lookingUp>): SearchScope => {
+    if (found.length > cap) return crowdedAnswer;
+    const ids = found.map((r) => r.id);
+    const candidates = dated ? found.map((r) => ({ id: r.id, at: (r as { at?: Date | null }).at?.getTime() ?? null })) : undefined;
+    // Filters and search again: a job may have changed since the lookup.
+    const where = ids.length ? and(walk, inArray(jobs.id, ids))! : sql`FALSE`;
+    return { where, index: { forceIndex: 'PRIMARY' }, countWhere, counted: { total: ids.length, totalExact: true }, ...(candidates && { known: { walk, candidates } }) };
+  };
+  // A slow one-word lookup: the page can be walked now, beside it (the same condition, so the same
+  // page). Two words are mostly rare together: their lookup is awaited.
   const found = planJobSearch(text).lookup.length === 1 ? await settledWithin(lookingUp, slowLookupMs) : await lookingUp;
-  if (found === undefined) {
-    const counted = lookingUp.then((rows): Counted => (rows.length > cap ? crowdedAnswer.counted : { total: rows.length, totalExact: true }));
-    // The list awaits it beside its page read; should that read fail first, this rejection is not left unhandled.
-    counted.catch(() => {});
-    return { where: walk, countWhere, counted };
-  }
-  if (found.length > cap) return crowdedAnswer;
-  const ids = found.map((r) => r.id);
-  const candidates = dated ? found.map((r) => ({ id: r.id, at: (r as { at?: Date | null }).at?.getTime() ?? null })) : undefined;
-  // Filters and search again: a job may have changed since the lookup.
-  const where = ids.length ? and(walk, inArray(jobs.id, ids))! : sql`FALSE`;
-  return { where, index: { forceIndex: 'PRIMARY' }, countWhere, counted: { total: ids.length, totalExact: true }, ...(candidates && { known: { walk, candidates } }) };
+  if (found !== undefined) return scopeOf(found);
+  const settled = lookingUp.then(scopeOf);
+  // The list awaits it beside its page read; should that read fail first, this rejection is not left unhandled.
+  settled.catch(() => {});
+  return { where: walk, countWhere, settled };
 }
 
-/** `promise`'s value when it settles within `ms`, else undefined (it goes on; a rejection within `ms` is thrown). */
+/**
+ * A page read both ways while a slow lookup is still going: by walking (`walking`, the scope now)
+ * and, once the lookup has found all the matches (at most the cap), among them. Both apply the
+ * same condition and give the same page: the first to end is taken (the other goes on in the
+ * database and is dropped). When the lookup finds more than the cap, the walk is the only way.
+ */
+export function eitherWay(read: (s: Scope) => Promise<JobRow[]>, walking: Scope, settled: Promise<SearchScope>, state: JobState | undefined): Promise<JobRow[]> {
+  const walked = read(walking);
+  const looked = settled.then((s) => (s.counted?.totalExact ? read({ ...s, state }) : walked));
+  // Whichever loses may still fail: that is not an unhandled rejection.
+  walked.catch(() => {});
+  looked.catch(() => {});
+  return Promise.race([walked, looked]);
+}
+
+/** `promise`'s value when it settles within `ms`, else undefined (it goes on; a rejection within `ms` is thrown). Never waits for `ms` ≤ 0. */
 async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  if (ms <= 0) return undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms, undefined)))]);
