@@ -1,5 +1,6 @@
 import { and, like, or, sql, type SQL } from 'drizzle-orm';
 import { jobs } from '../db/schema';
+import { onJobsChanged } from './context';
 
 /**
  * The jobs list's search (`q`), made to stay fast at 100,000 jobs: an infix LIKE would read every
@@ -132,10 +133,18 @@ const CROWDED_LIST_LIMIT = 1000;
  * walked at once; counting 10,001 jobs takes about 4.5 ms on a slow machine, a third of an
  * unfiltered page's time. The jobs page reloads its list every 4 s, and paging repeats the list's
  * count. The page read is the same either way (the walk checks every row); only the capped total
- * can be up to that old.
+ * can be up to that old, and only after changes made elsewhere: a change made through this
+ * process forgets every list.
  */
 export class CrowdedLists {
-  private readonly byDb = new WeakMap<object, Map<string, number>>();
+  private byDb = new WeakMap<object, Map<string, number>>();
+
+  constructor() {
+    // A change made here (a bulk delete, say) may take a list under its cap: forget them all.
+    onJobsChanged(() => {
+      this.byDb = new WeakMap();
+    });
+  }
 
   /** Whether `key` was found crowded on `db` less than CROWDED_LIST_TTL_MS before `now`. */
   has(db: object, key: string, now: number): boolean {

@@ -266,7 +266,11 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
       rowsRead.then(async (got) => [got, await lastOf(got.slice(0, pageSize))] as const),
       count(),
     ]);
-    return answer(rows.slice(0, pageSize), page, rows.length > pageSize, counted, last);
+    const hasNext = rows.length > pageSize;
+    // A page read by its number on which the list ends knows the exact total, whatever a remembered count says.
+    const ends = !cursor && !hasNext && (rows.length > 0 || page === 1);
+    const total = ends && !counted.totalExact ? { total: (page - 1) * pageSize + rows.length, totalExact: true } : counted;
+    return answer(rows.slice(0, pageSize), page, hasNext, total, last);
   }
   if (cursor.direction === 'before') {
     const from = cursorKey(spec, cursor);

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { JobRow } from '../db/schema';
 import type { Scope } from './list-jobs';
-import { eitherWay, type SearchScope } from './list-search';
+import { eitherWay, walksBesideLookups, type SearchScope } from './list-search';
 
 /** Pages read by a slow lookup's two ways (eitherWay); the reads are stand-ins that say which way ran. */
 
@@ -55,6 +55,25 @@ describe('eitherWay', () => {
     walk.resolve([row('by-walk')]);
     expect(await page).toEqual([row('by-walk')]);
     expect(asked).toEqual([walking]);
+  });
+
+  it('walks beside two slow lookups at once at most; beyond, reads the page the way the lookup says', async () => {
+    const busy = [reads(), reads()];
+    const pages = busy.map(({ read }) => eitherWay(read, walking, new Promise<SearchScope>(() => {}), undefined));
+    expect(walksBesideLookups()).toBe(2);
+    const third = reads();
+    expect(await eitherWay(third.read, walking, Promise.resolve(known), undefined)).toEqual([row('by-lookup')]);
+    expect(third.asked).toEqual([{ ...known, state: undefined }]);
+    // Over the cap, the lookup's scope is the walk: read once it says so.
+    const fourth = reads();
+    const crowdedPage = eitherWay(fourth.read, walking, Promise.resolve({ ...crowded, where: walking.where }), undefined);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(fourth.asked).toHaveLength(1);
+    for (const b of busy) b.walk.resolve([row('by-walk')]);
+    expect(await Promise.all(pages)).toEqual([[row('by-walk')], [row('by-walk')]]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(walksBesideLookups()).toBe(0);
+    await crowdedPage;
   });
 
   it('fails with the way that fails first, and a later failure of the other is not unhandled', async () => {

@@ -100,13 +100,25 @@ export async function searchScope(
  * database and is dropped). When the lookup finds more than the cap, the walk is the only way.
  */
 export function eitherWay(read: (s: Scope) => Promise<JobRow[]>, walking: Scope, settled: Promise<SearchScope>, state: JobState | undefined): Promise<JobRow[]> {
+  // A walk that loses goes on in the database (a rare word's, to the end of the index). So few
+  // walk beside lookups at once: a busy database makes lookups slow, and more walks would make
+  // it busier. Beyond that, the page is read the one way the lookup says.
+  if (walksBeside >= MAX_WALKS_BESIDE) return settled.then((s) => read({ ...s, state }));
+  walksBeside++;
   const walked = read(walking);
   const looked = settled.then((s) => (s.counted?.totalExact ? read({ ...s, state }) : walked));
   // Whichever loses may still fail: that is not an unhandled rejection.
-  walked.catch(() => {});
+  walked.catch(() => {}).finally(() => walksBeside--);
   looked.catch(() => {});
   return Promise.race([walked, looked]);
 }
+
+/** Walks beside a slow lookup in this process at once, at most (see eitherWay). */
+const MAX_WALKS_BESIDE = 2;
+let walksBeside = 0;
+
+/** Walks beside a slow lookup still going in this process (for tests). */
+export const walksBesideLookups = () => walksBeside;
 
 /** `promise`'s value when it settles within `ms`, else undefined (it goes on; a rejection within `ms` is thrown). Never waits for `ms` ≤ 0. */
 async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

@@ -4,7 +4,7 @@ import { ValidationError } from '../../lib/errors';
 import type { SchedulerContext } from '../../scheduler/context';
 import { dueJobIds } from '../../scheduler/batch-claim';
 import { earliestFire } from '../../scheduler/claim';
-import { bulkJobAction, createJob, getJob } from '../../scheduler/jobs';
+import { bulkJobAction, createJob, getJob, pauseJob, resumeJob } from '../../scheduler/jobs';
 import { CROWDED_LIST_TTL_MS } from '../../scheduler/job-search';
 import { TOTAL_COUNT_CAP, lastPageCursor, listJobs } from '../../scheduler/list-jobs';
 import { createTestDatabase, type TestDatabase } from './helpers';
@@ -253,6 +253,26 @@ describe('listJobs at scale', () => {
     // Once CROWDED_LIST_TTL_MS is over, the list is counted again.
     now += CROWDED_LIST_TTL_MS;
     expect(await rowsRead(() => listJobs(clocked, crowded, { countCap: cap }))).toBeGreaterThan(cap);
+    expect(await rowsRead(() => listJobs(clocked, crowded, { countCap: cap }))).toBeLessThan(50);
+    // A change made through this process forgets it at once (a bulk delete may take a list under its cap).
+    await pauseJob(clocked, 's-1');
+    try {
+      expect(await rowsRead(() => listJobs(clocked, crowded, { countCap: cap }))).toBeGreaterThan(cap);
+    } finally {
+      await resumeJob(clocked, 's-1');
+    }
+  });
+
+  it('gives the exact total on a page by number where the list ends, even when its count is remembered as over the cap', async () => {
+    const now = Date.now() + 2 * 86_400_000;
+    const clocked = { ...ctx, now: () => new Date(now) };
+    // Counted up to 100 of the N active and paused jobs: remembered as more than 100.
+    expect(await listJobs(clocked, { pageSize: 5 }, { countCap: 100 })).toMatchObject({ total: 100, totalExact: false });
+    const pageSize = 100;
+    const lastPage = N / pageSize;
+    expect(await listJobs(clocked, { pageSize, page: lastPage }, { countCap: 100 })).toMatchObject({ total: N, totalExact: true, page: lastPage });
+    // A page past the end says nothing of the total: the remembered one stands.
+    expect(await listJobs(clocked, { pageSize, page: lastPage + 2 }, { countCap: 100 })).toMatchObject({ total: 100, totalExact: false, items: [] });
   });
 });
 
