@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { drizzle } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
+import { dbErrorCode } from './client';
+import { indexUnindexedJobs } from './job-words';
 
 /** Next to this file; a bundle of it (scripts/scheduler.mjs) says where they are instead. */
 const migrationsFolder = process.env.CRONBOARD_MIGRATIONS_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -19,7 +21,8 @@ export function parseDatabaseUrl(url: string): { serverUrl: string; database: st
 }
 
 /**
- * Creates the database when missing and applies the committed migrations. Safe to run from
+ * Creates the database when missing, applies the committed migrations and indexes the search
+ * words of jobs that have none (db/job-words.ts). Safe to run from
  * several processes at once: a named lock (GET_LOCK) serialises them, and the migrator skips
  * what is applied, so a second run changes nothing.
  */
@@ -39,6 +42,11 @@ export async function prepareDatabase(url: string, folder = migrationsFolder): P
       throw new Error(`Timed out waiting for another process to finish migrating ${database}.`);
     }
     await migrate(drizzle(conn), { migrationsFolder: folder });
+    // Jobs written by SQL outside Cronboard, and every job once migration 0009 has made the
+    // table (an older set of migrations, in tests, has none).
+    await indexUnindexedJobs(drizzle(conn)).catch((err: unknown) => {
+      if (dbErrorCode(err) !== 'ER_NO_SUCH_TABLE') throw err;
+    });
   } finally {
     await conn.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => {});
     await conn.end();

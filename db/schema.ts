@@ -10,6 +10,7 @@ import {
   mediumtext,
   mysqlEnum,
   mysqlTable,
+  primaryKey,
   text,
   uniqueIndex,
   varchar,
@@ -73,9 +74,26 @@ export const jobs = mysqlTable(
     // The jobs list's lastStatus filter. Not (last_status, next_run_at): every claim moves
     // next_run_at, so that index would be rewritten on every fire; this one only on a new status.
     index('jobs_last_status_idx').on(t.lastStatus),
-    // Not declarable here (drizzle has no FULLTEXT for MySQL): migration 0004 adds
-    // FULLTEXT jobs_search_ft (name, id), which the jobs list's search uses (scheduler/job-search.ts).
   ],
+);
+
+/**
+ * The words of each job's name and id, for the jobs list's search (scheduler/job-words.ts): a
+ * search word is looked up as a prefix range of the primary key, which finds the jobs holding a
+ * word that begins with it in about 2 µs per job (a FULLTEXT lookup took 5–8 ms for a word in 3 %
+ * of 100,000 jobs; migration 0009 drops that index). Written with the job by Cronboard's own
+ * writes (createJob, updateJob); removed with it by the foreign key.
+ */
+export const jobWords = mysqlTable(
+  'job_words',
+  {
+    /** A word of the name or id (letters, digits, `_`), lower case, its first 84 characters. */
+    word: varchar('word', { length: 84 }).notNull(),
+    jobId: varchar('job_id', { length: 191 })
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.word, t.jobId] }), index('job_words_job_idx').on(t.jobId)],
 );
 
 export const jobExecutions = mysqlTable(

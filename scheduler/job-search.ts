@@ -1,57 +1,47 @@
 import { and, like, or, sql, type SQL } from 'drizzle-orm';
 import { jobs } from '../db/schema';
 import { onJobsChanged } from './context';
+import { hasWordStartingWith } from './job-words';
 
 /**
  * The jobs list's search (`q`), made to stay fast at 100,000 jobs: an infix LIKE would read every
- * row, so rare words are looked up in the FULLTEXT index jobs_search_ft (name, id) of migration
- * 0004, and common words are checked row by row while the list walks its sort index (see
- * list-jobs.ts, which picks the way). Both ways apply the same condition, so the set and order
- * of the results never depend on which way was taken.
+ * row, so rare words are looked up in the word table job_words (job-words.ts), and common words
+ * are checked row by row while the list walks its sort index (see list-search.ts, which picks the
+ * way). Both ways apply the same condition, so the set and order of the results never depend on
+ * which way was taken.
  *
  * What matches: the search is split into words (letters, digits and `_`; anything else separates
- * them, as in InnoDB's full-text parser). A job matches when every word begins a word of its name,
- * or every word begins a word of its id ("back" finds "Nightly backup", "inv acme" finds "Sync
- * invoices acme", "nightly-07" finds the id "nightly-07-eu"; "voice" does not find "invoices").
- * Case is ignored, and accents too in words of 3+ characters. Words of names and ids longer than
- * 84 characters are not found (InnoDB does not index them). The index holds words of 3+
- * characters that are not InnoDB stop words ("for", "the", ...), so at least one such word is
- * needed: a search without one matches the names and ids that start with it, as typed (index
- * ranges).
+ * them). A job matches when every word begins a word of its name, or every word begins a word of
+ * its id ("back" finds "Nightly backup", "inv acme" finds "Sync invoices acme", "nightly-07" finds
+ * the id "nightly-07-eu"; "voice" does not find "invoices"). Case is ignored, and accents too in
+ * words of 3+ characters. Words of names and ids longer than 84 characters are not found. Words
+ * of 3+ characters that are not stop words ("for", "the", ...) are looked up, so at least one
+ * such word is needed: a search without one matches the names and ids that start with it, as
+ * typed (index ranges). (These rules are those of the FULLTEXT index the search used before
+ * migration 0009, kept as they were.)
  */
 
-/** InnoDB's default full-text stop words (INFORMATION_SCHEMA.INNODB_FT_DEFAULT_STOPWORD): never indexed. */
+/** InnoDB's default full-text stop words (INFORMATION_SCHEMA.INNODB_FT_DEFAULT_STOPWORD): checked as typed, not looked up. */
 const STOP_WORDS = new Set(
   'a about an are as at be by com de en for from how i in is it la of on or that the this to was what when where who will with und www'.split(' '),
 );
-/** innodb_ft_min_token_size and innodb_ft_max_token_size (their defaults). */
+/** Shortest word looked up, and longest word found (InnoDB's full-text defaults, kept). */
 const MIN_WORD = 3;
 const MAX_WORD = 84;
 
-/** A parsed search: the words the index can find, and every word. */
+/** A parsed search: the words it looks up, and every word. */
 export interface JobSearchPlan {
-  /** Words the FULLTEXT index holds (3 to 84 characters, not stop words), lower case. */
+  /** Words looked up in the word table (3 to 84 characters, not stop words), lower case. */
   indexed: string[];
   /** Every word, lower case (each must appear in the same name or id). */
   words: string[];
-  /**
-   * The indexed words a FULLTEXT lookup may start from: those that do not begin a stop word
-   * ("wha" begins "what", which the index does not hold, so the index cannot find every job
-   * with a word starting "wha").
-   */
-  lookup: string[];
 }
 
-/** Lower case without accents: how the index's collation (utf8mb4_unicode_ci) compares, closely enough to spot stop words. */
-const fold = (w: string) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-const FOLDED_STOP_WORDS = [...STOP_WORDS].map(fold);
-
-/** Splits a search into words the way InnoDB's full-text parser splits names and ids. */
+/** Splits a search into words the way job_words splits names and ids (job-words.ts). */
 export function planJobSearch(text: string): JobSearchPlan {
   const words = [...new Set(text.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean))];
   const indexed = words.filter((w) => [...w].length >= MIN_WORD && [...w].length <= MAX_WORD && !STOP_WORDS.has(w));
-  const lookup = indexed.filter((w) => !FOLDED_STOP_WORDS.some((s) => s.startsWith(fold(w))));
-  return { indexed, words, lookup };
+  return { indexed, words };
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -98,16 +88,14 @@ export function jobSearchFilter(text: string): SQL | undefined {
 }
 
 /**
- * The FULLTEXT lookup of a search: jobs with, for each lookup word, a word of name or id that
- * begins with it. Every job the search matches is among them (so a lookup followed by
- * {@link jobSearchFilter} finds exactly the matches); undefined when no word can be looked up.
+ * The lookup of a search in the word table: jobs with, for each indexed word, a word of name or
+ * id that begins with it. Every job the search matches is among them (so a lookup followed by
+ * {@link jobSearchFilter} finds exactly the matches); undefined when no word is indexed.
  */
 export function jobSearchLookup(text: string): SQL | undefined {
-  const { lookup } = planJobSearch(text);
-  if (lookup.length === 0) return undefined;
-  // Boolean mode: "+word*" = must contain a word starting with it. Words hold no operators.
-  const against = lookup.map((w) => `+${w}*`).join(' ');
-  return sql`MATCH(${jobs.name}, ${jobs.id}) AGAINST (${against} IN BOOLEAN MODE)`;
+  const { indexed } = planJobSearch(text);
+  if (indexed.length === 0) return undefined;
+  return and(...indexed.map(hasWordStartingWith));
 }
 
 /** The WHERE condition of a search (see the module comment), through the index when it can. */
@@ -129,8 +117,7 @@ const CROWDED_LIST_LIMIT = 1000;
  * Lists of the jobs table (a search or filters, keyed by the caller) recently found to have more
  * matches than the jobs list counts, per database, with when that was seen. For
  * CROWDED_LIST_TTL_MS such a list's total is the cap ("10,000+", "500+") without counting again,
- * and a search skips its FULLTEXT lookup (about 4 ms for a word in 3–5 % of 100,000 jobs) and is
- * walked at once; counting 10,001 jobs takes about 4.5 ms on a slow machine, a third of an
+ * and a search skips its lookup and is walked at once; counting 10,001 jobs takes about 4.5 ms on a slow machine, a third of an
  * unfiltered page's time. The jobs page reloads its list every 4 s, and paging repeats the list's
  * count. The page read is the same either way (the walk checks every row); only the capped total
  * can be up to that old, and only after changes made elsewhere: a change made through this

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { dbErrorCode } from '../db/client';
+import { indexJobWords } from '../db/job-words';
 import { jobExecutions, jobs, type JobRow } from '../db/schema';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../lib/errors';
 import {
@@ -87,17 +88,24 @@ export async function createJob(
     updatedAt: now,
   };
   try {
-    await ctx.db.insert(jobs).values({ ...row, version: 1 });
+    // The job and its search words (db/job-words.ts) together.
+    await ctx.db.transaction(async (tx) => {
+      await tx.insert(jobs).values({ ...row, version: 1 });
+      await indexJobWords(tx, [row], { fresh: true });
+    });
   } catch (err) {
     if (dbErrorCode(err) !== 'ER_DUP_ENTRY') throw err;
     if (!data.replaceExisting) {
       throw new ConflictError(`A job with id "${id}" exists already. Choose another id, or send "replaceExisting": true to overwrite it.`);
     }
     const { createdAt: _keep, ...replacement } = row;
-    await ctx.db
-      .update(jobs)
-      .set({ ...replacement, version: sql`${jobs.version} + 1` })
-      .where(eq(jobs.id, id));
+    await ctx.db.transaction(async (tx) => {
+      await tx
+        .update(jobs)
+        .set({ ...replacement, version: sql`${jobs.version} + 1` })
+        .where(eq(jobs.id, id));
+      await indexJobWords(tx, [row]);
+    });
   }
   ctx.notify();
   return getJob(ctx, id);
@@ -122,23 +130,28 @@ export async function updateJob(ctx: SchedulerContext, id: string, input: unknow
   const replan = patch.trigger !== undefined || paused !== (row.state === 'paused');
   // Without a re-plan, state and next_run_at are left alone: the engine may have advanced them meanwhile.
   const planned = replan ? schedule(trigger, paused, now) : {};
-  const result = await ctx.db
-    .update(jobs)
-    .set({
-      name: patch.name !== undefined ? patch.name || row.name : row.name,
-      description: patch.description !== undefined ? patch.description : row.description,
-      task,
-      args,
-      trigger,
-      options: resolveOptions(patch.options, row.options),
-      ...planned,
-      version: row.version + 1,
-      updatedAt: now,
-    })
-    .where(and(eq(jobs.id, id), eq(jobs.version, row.version)));
-  if (result[0].affectedRows !== 1) {
-    throw new ConflictError(`Job "${id}" changed while you were saving. Reload it and apply your change again.`);
-  }
+  const name = patch.name !== undefined ? patch.name || row.name : row.name;
+  await ctx.db.transaction(async (tx) => {
+    const result = await tx
+      .update(jobs)
+      .set({
+        name,
+        description: patch.description !== undefined ? patch.description : row.description,
+        task,
+        args,
+        trigger,
+        options: resolveOptions(patch.options, row.options),
+        ...planned,
+        version: row.version + 1,
+        updatedAt: now,
+      })
+      .where(and(eq(jobs.id, id), eq(jobs.version, row.version)));
+    if (result[0].affectedRows !== 1) {
+      throw new ConflictError(`Job "${id}" changed while you were saving. Reload it and apply your change again.`);
+    }
+    // A new name, new search words (db/job-words.ts), in the same transaction.
+    if (name !== row.name) await indexJobWords(tx, [{ id, name }]);
+  });
   ctx.notify();
   return getJob(ctx, id);
 }

@@ -7,8 +7,8 @@ import { listJobsQuerySchema, type JobSort, type JobState, type ListJobsQuery } 
 import type { JobPage } from '../lib/types';
 import type { SchedulerContext } from './context';
 import { CrowdedLists } from './job-search';
-import { eitherWay, pageWhere, searchScope } from './list-search';
-import type { Candidate } from './search-page';
+import { countJobs, type Counted } from './count-jobs';
+import { eitherWay, searchScope } from './list-search';
 import { lastExecutions, type LastExecution } from './last-executions';
 import { toJob } from './serialize';
 import { parseInput } from './validate';
@@ -74,8 +74,6 @@ function listFilters(q: ListJobsQuery): SQL | undefined {
 export interface Scope {
   where: SQL | undefined;
   index?: IndexConfig;
-  /** A search's matches, all known with their value of a date sort: a page is read among the few that can be on it (list-search.ts). */
-  known?: { walk: SQL; candidates: Candidate[] };
   /** The state filter, if any (it empties one part of the sort by next run: see {@link valued}). */
   state?: JobState;
 }
@@ -110,8 +108,7 @@ function cursorFor(spec: SortSpec, direction: 'after' | 'before', row: JobRow, p
  * other (`ORDER BY col IS NULL` would defeat the index and sort the whole table).
  */
 async function readRange(ctx: SchedulerContext, scope: Scope, spec: SortSpec, from: Key | undefined, reverse: boolean, limit: number): Promise<JobRow[]> {
-  const { index, state } = scope;
-  const where = pageWhere(scope, spec, from, reverse, limit);
+  const { where, index, state } = scope;
   const { column } = spec;
   // Forward along the sort: asc for an ascending sort; reversed reading flips it.
   const up = spec.descending === reverse;
@@ -149,8 +146,7 @@ async function readRange(ctx: SchedulerContext, scope: Scope, spec: SortSpec, fr
 
 /** One page by OFFSET (the `page` parameter): the same order, read as a union of the two index ranges. */
 async function readOffset(ctx: SchedulerContext, scope: Scope, spec: SortSpec, limit: number, offset: number): Promise<JobRow[]> {
-  const { index, state } = scope;
-  const where = pageWhere(scope, spec, undefined, false, offset + limit);
+  const { where, index, state } = scope;
   const { column } = spec;
   const dir = spec.descending ? desc : asc;
   if (!spec.nullable) return ctx.db.select().from(jobs, index).where(where).orderBy(dir(column), dir(jobs.id)).limit(limit).offset(offset);
@@ -167,8 +163,6 @@ async function readOffset(ctx: SchedulerContext, scope: Scope, spec: SortSpec, l
     .offset(offset);
 }
 
-export type Counted = { total: number; totalExact: boolean };
-
 /** Lists (filters without a search) of this process recently found to have more matches than counted. */
 const crowded = new CrowdedLists();
 
@@ -183,15 +177,6 @@ async function countList(ctx: SchedulerContext, q: ListJobsQuery, where: SQL | u
   const counted = await countJobs(ctx, where, cap);
   if (!counted.totalExact) crowded.add(ctx.db, key, now);
   return counted;
-}
-
-/** Matching jobs, counted up to `cap` (an index range read through a LIMIT). */
-async function countJobs(ctx: SchedulerContext, where: SQL | undefined, cap = Infinity): Promise<Counted> {
-  const base = ctx.db.select({ one: sql`1` }).from(jobs).where(where);
-  const counted = Number.isFinite(cap) ? base.limit(cap + 1).as('c') : base.as('c');
-  const [{ n }] = await ctx.db.select({ n: sql<number>`COUNT(*)` }).from(counted);
-  const total = Number(n);
-  return total > cap ? { total: cap, totalExact: false } : { total, totalExact: true };
 }
 
 /** The cursor's key as a row key, or a 400 when it does not fit the sort. */
@@ -248,13 +233,18 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
   if (cursor) cursorKey(spec, cursor);
 
   const cap = q.q ? Math.min(countCap, SEARCH_COUNT_CAP) : countCap;
-  const searched = q.q ? await searchScope(ctx, filters, { ...q, q: q.q }, spec, cap, { slowLookupMs }) : undefined;
+  const searched = q.q ? await searchScope(ctx, filters, { ...q, q: q.q }, cap, { slowLookupMs }) : undefined;
   // A slow lookup still going (list-search.ts): the next page is read both ways, below; other pages wait for it.
   const forward = !cursor || cursor.direction === 'after';
   const search: typeof searched = searched?.settled && !forward ? await searched.settled : searched;
   const scope: Scope = { ...(search ?? { where: filters }), state: q.state };
   const { where } = scope;
-  const count = async () => (search ? (search.counted ?? (await search.settled)?.counted ?? countJobs(ctx, where, cap)) : countList(ctx, q, where, cap));
+  const count = async (): Promise<Counted> => {
+    if (!search) return countList(ctx, q, where, cap);
+    // A slow lookup's scope, once it has one (list-search.ts), counts.
+    const counting = search.settled && search.counted === undefined ? await search.settled : search;
+    return (await counting.counted) ?? countJobs(ctx, counting.countWhere, cap);
+  };
   if (forward) {
     const page = cursor?.page ?? q.page ?? 1;
     const from = cursor ? cursorKey(spec, cursor) : undefined;

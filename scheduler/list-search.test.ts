@@ -7,7 +7,7 @@ import { eitherWay, walksBesideLookups, type SearchScope } from './list-search';
 /** Pages read by a slow lookup's two ways (eitherWay); the reads are stand-ins that say which way ran. */
 
 const walking: Scope = { where: sql`walk` };
-const known: SearchScope = { where: sql`known`, countWhere: sql`c`, counted: { total: 3, totalExact: true } };
+const known: SearchScope = { where: sql`known`, countWhere: sql`c`, counted: { total: 3, totalExact: true }, amongMatches: true };
 const crowded: SearchScope = { where: sql`walk`, countWhere: sql`c`, counted: { total: 500, totalExact: false } };
 const row = (id: string) => ({ id }) as JobRow;
 

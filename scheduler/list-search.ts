@@ -3,8 +3,9 @@ import { jobs, type JobRow } from '../db/schema';
 import type { JobState, ListJobsQuery } from '../lib/schemas';
 import type { SchedulerContext } from './context';
 import { CrowdedLists, jobSearchCondition, jobSearchFilter, jobSearchLookup, planJobSearch } from './job-search';
-import type { Counted, Key, Scope, SortSpec } from './list-jobs';
-import { pageCandidates } from './search-page';
+import { searchCandidates } from './job-words';
+import { countJobs, type Counted } from './count-jobs';
+import type { Scope } from './list-jobs';
 
 /** The jobs list's search: which rows a search's pages are read among (see list-jobs.ts). */
 
@@ -13,84 +14,88 @@ const crowded = new CrowdedLists();
 
 /**
  * The rows a search's pages are read among, with the condition its count uses, and its count when
- * known. `settled` (a slow lookup, still going): the scope the lookup will give; meanwhile the
- * scope is the walk's.
+ * known (or being counted). `settled` (a slow lookup, still going): the scope the lookup will
+ * give; meanwhile the scope is the walk's.
  */
-export type SearchScope = Scope & { countWhere: SQL; counted?: Counted };
+export type SearchScope = Scope & { countWhere: SQL; counted?: Counted | Promise<Counted>; amongMatches?: boolean };
 
 /**
- * A one-word lookup still going after this long is likely a common word's (its cost grows with
- * the jobs holding the word, about 1.3 µs each on a slow machine: a word in 500 jobs takes under
- * 1 ms, one in 3 % of 100,000 jobs 4–8 ms). The page is then read at once by walking, beside the
- * lookup; the first way to give the page is taken, and the lookup gives the count.
+ * A one-word lookup still going after this long has the page walked beside it (a busy database);
+ * the first way to give the page is taken, and the lookup gives the count. A lookup in the word
+ * table takes about 1 ms.
  */
 export const SLOW_LOOKUP_MS = 2;
 
 /**
- * How a search's page is read. The FULLTEXT lookup costs about 0.4 µs per job holding the word
- * plus 2 µs per candidate it hands over (each is a row read), unordered, so it suits rare words; a
- * common word fills a page within a short walk along the sort order's index, checking rows one by
- * one (a page of 20 takes about 20 ÷ the share of jobs matching: 600 rows for a word in 3 % of
- * them). One lookup stopped at `cap` + 1 candidates decides: up to `cap` matches, they are all
- * known (exact total) and the page is read by primary key among them (see pageWhere); more, the total is
- * `cap` (not exact) and the page is read by walking. Both ways apply the same condition
+ * How a search's page is read. The word table (job-words.ts) gives the jobs holding each word
+ * (about 1 ms for a word in 5 % of 100,000 jobs, up to `cap` + 1 of them). When they are at most
+ * `cap`, they hold every match: the page is read by primary key among them (`amongMatches`),
+ * checked row by row, and counted among them (for one word and no filters, they are the matches:
+ * no count). More, the total is `cap` (not exact) and the page is read by walking the sort
+ * order's index, checking entries one by one (a page of 20 takes about 20 ÷ the share of jobs
+ * matching: 600 entries for a word in 3 % of them). Both ways apply the same condition
  * (job-search.ts), so a page does not depend on the way taken, and cursors work across them. A
- * search whose words the index cannot look up ("wha", see planJobSearch) is always walked, and
- * its count reads the table up to the cap. A search with more than `cap` matches is remembered
- * for a while and walked without the lookup (CrowdedLists). A one-word lookup that takes longer
- * than SLOW_LOOKUP_MS has the page walked beside it (`settled`, see listJobs): a first-time search
- * of a common word then costs the longer of the two, not both, and a rare word whose lookup was
- * slow (a busy database) gets its page from whichever way ends first.
+ * search with more than `cap` matches is remembered for a while and walked without its lookup
+ * (CrowdedLists).
  */
 export async function searchScope(
   ctx: SchedulerContext,
   filters: SQL | undefined,
   q: ListJobsQuery & { q: string },
-  spec: SortSpec,
   cap: number,
   { slowLookupMs = SLOW_LOOKUP_MS }: { slowLookupMs?: number } = {},
 ): Promise<SearchScope & { settled?: Promise<SearchScope> }> {
   const text = q.q;
   const filter = jobSearchFilter(text);
-  if (!filter) {
+  const lookup = jobSearchLookup(text);
+  if (!filter || !lookup) {
     const where = and(filters, jobSearchCondition(text))!;
     return { where, countWhere: where };
   }
   const walk = and(filters, filter)!;
-  const lookup = jobSearchLookup(text);
-  if (!lookup) return { where: walk, countWhere: walk };
-  const countWhere = and(walk, lookup)!;
-  const crowdedAnswer = { where: walk, countWhere, counted: { total: cap, totalExact: false } };
+  const { indexed } = planJobSearch(text);
   const key = JSON.stringify([text, q.state, q.task, q.lastStatus, cap]);
   const now = ctx.now().getTime();
+  const crowdedAnswer: SearchScope = { where: walk, countWhere: and(walk, lookup)!, counted: { total: cap, totalExact: false } };
   if (crowded.has(ctx.db, key, now)) return crowdedAnswer;
-  // The lookup reads each match's row anyway: a date sort's value comes along (see pageWhere).
-  const dated = spec.key !== 'name';
-  const lookingUp = ctx.db
-    .select({ id: jobs.id, ...(dated && { at: spec.column }) })
-    .from(jobs)
-    .where(countWhere)
-    .limit(cap + 1)
-    .then((rows) => {
-      if (rows.length > cap) crowded.add(ctx.db, key, now);
-      return rows;
+  /** Counted among `where`: a count that passes the cap is remembered. */
+  const countAmong = (where: SQL) =>
+    countJobs(ctx, where, cap).then((c) => {
+      if (!c.totalExact) crowded.add(ctx.db, key, now);
+      return c;
     });
-  const scopeOf = (found: Awaited<typeof lookingUp>): SearchScope => {
-    if (found.length > cap) return crowdedAnswer;
-    const ids = found.map((r) => r.id);
-    const candidates = dated ? found.map((r) => ({ id: r.id, at: (r as { at?: Date | null }).at?.getTime() ?? null })) : undefined;
-    // Filters and search again: a job may have changed since the lookup.
-    const where = ids.length ? and(walk, inArray(jobs.id, ids))! : sql`FALSE`;
-    return { where, index: { forceIndex: 'PRIMARY' }, countWhere, counted: { total: ids.length, totalExact: true }, ...(candidates && { known: { walk, candidates } }) };
+  const scopeOf = (ids: string[] | undefined): SearchScope => {
+    if (ids && ids.length <= cap) {
+      // The search and filters checked again on the rows: a job may have changed since the lookup.
+      const where = ids.length ? and(walk, inArray(jobs.id, ids))! : sql`FALSE`;
+      // One word and no filters: the word's jobs are the matches.
+      const exact = indexed.length === 1 && !filters;
+      const counted = exact ? { total: ids.length, totalExact: true } : countAmong(where);
+      // Counted beside the page read; should that read fail first, this rejection is not left unhandled.
+      if (counted instanceof Promise) counted.catch(() => {});
+      return { where, index: { forceIndex: 'PRIMARY' }, countWhere: where, counted, amongMatches: true };
+    }
+    if (!ids && indexed.length === 1 && !filters) {
+      crowded.add(ctx.db, key, now);
+      return crowdedAnswer;
+    }
+    // Walked; counted among the words' jobs (several words held by many jobs together), or
+    // through the word table's ranges (fewer once the filters apply, maybe).
+    const countWhere = ids ? and(walk, inArray(jobs.id, ids))! : crowdedAnswer.countWhere;
+    const counted = countAmong(countWhere);
+    counted.catch(() => {});
+    return { where: walk, countWhere, counted };
   };
+  const lookingUp = searchCandidates(ctx.db, indexed, cap);
   // A slow one-word lookup: the page can be walked now, beside it (the same condition, so the same
-  // page). Two words are mostly rare together: their lookup is awaited.
-  const found = planJobSearch(text).lookup.length === 1 ? await settledWithin(lookingUp, slowLookupMs) : await lookingUp;
-  if (found !== undefined) return scopeOf(found);
+  // page). Several words are mostly rare together: their lookup is awaited.
+  if (indexed.length > 1) return scopeOf(await lookingUp);
+  const found = await settledWithin(lookingUp, slowLookupMs);
+  if (found !== NOT_YET) return scopeOf(found);
   const settled = lookingUp.then(scopeOf);
   // The list awaits it beside its page read; should that read fail first, this rejection is not left unhandled.
   settled.catch(() => {});
-  return { where: walk, countWhere, settled };
+  return { where: walk, countWhere: crowdedAnswer.countWhere, settled };
 }
 
 /**
@@ -106,7 +111,7 @@ export function eitherWay(read: (s: Scope) => Promise<JobRow[]>, walking: Scope,
   if (walksBeside >= MAX_WALKS_BESIDE) return settled.then((s) => read({ ...s, state }));
   walksBeside++;
   const walked = read(walking);
-  const looked = settled.then((s) => (s.counted?.totalExact ? read({ ...s, state }) : walked));
+  const looked = settled.then((s) => (s.amongMatches ? read({ ...s, state }) : walked));
   // Whichever loses may still fail: that is not an unhandled rejection.
   walked.catch(() => {}).finally(() => walksBeside--);
   looked.catch(() => {});
@@ -120,28 +125,16 @@ let walksBeside = 0;
 /** Walks beside a slow lookup still going in this process (for tests). */
 export const walksBesideLookups = () => walksBeside;
 
-/** `promise`'s value when it settles within `ms`, else undefined (it goes on; a rejection within `ms` is thrown). Never waits for `ms` ≤ 0. */
-async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  if (ms <= 0) return undefined;
+const NOT_YET: unique symbol = Symbol('not yet');
+
+/** `promise`'s value when it settles within `ms`, else NOT_YET (it goes on; a rejection within `ms` is thrown). Never waits for `ms` ≤ 0. */
+async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | typeof NOT_YET> {
+  if (ms <= 0) return NOT_YET;
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms, undefined)))]);
+    return await Promise.race([promise, new Promise<typeof NOT_YET>((resolve) => (timer = setTimeout(resolve, ms, NOT_YET)))]);
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * The WHERE clause of one read of a list (`limit` rows after `from`, backwards when `reverse`):
- * the scope's, or for a search whose matches are all known with their values, those of them that
- * can be on this page only (pageCandidates), so the read takes a few rows instead of all of them.
- * The values are the lookup's, a moment old: a job whose value changed since (the engine moves next
- * runs all the time) is placed by its new value among the rows read, as a cursor page would be.
- */
-export function pageWhere(scope: Scope, spec: SortSpec, from: Key | undefined, reverse: boolean, limit: number): SQL | undefined {
-  if (!scope.known) return scope.where;
-  const at = from ? (from.value instanceof Date ? from.value.getTime() : null) : undefined;
-  const ids = pageCandidates(scope.known.candidates, { ascending: !spec.descending, reverse, from: at === undefined ? undefined : { at }, limit });
-  return ids.length ? and(scope.known.walk, inArray(jobs.id, ids))! : sql`FALSE`;
 }
 

@@ -5,6 +5,7 @@
  * INSERTs over a few connections; deterministic for a given seed.
  */
 import mysql from 'mysql2/promise';
+import { jobWordsOf } from '../../db/job-words';
 import { DEFAULT_JOB_OPTIONS } from '../../lib/types';
 
 export interface SeedOptions {
@@ -148,6 +149,8 @@ export async function seedDashboard(url: string, o: SeedOptions): Promise<SeedRe
     }
     const jobCols = 'id, name, description, task, args, `trigger`, state, next_run_at, options, source, version, last_run_at, last_status, created_at, updated_at';
     await insertAll(pool, 'jobs', jobCols, jobRows);
+    // The search's words, as Cronboard writes them with each job (db/job-words.ts).
+    await insertAll(pool, 'job_words', 'word, job_id', jobRows.flatMap(([id, name]) => jobWordsOf({ id: id as string, name: name as string }).map((w) => [w, id])));
     log(`seed: ${o.jobs} jobs in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     // Executions: 1% of the jobs are busy and get half of the history; ids grow with time.
@@ -173,7 +176,7 @@ export async function seedDashboard(url: string, o: SeedOptions): Promise<SeedRe
     if (o.oldExecutions) await insertHistory(o.oldExecutions, now - (days + oldDays) * DAY, now - days * DAY - 60_000);
     await insertHistory(o.executions, now - days * DAY, now - 1000);
     log(`seed: ${o.executions + (o.oldExecutions ?? 0)} executions in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    await pool.query('ANALYZE TABLE jobs, job_executions');
+    await pool.query('ANALYZE TABLE jobs, job_words, job_executions');
     return { jobIds, busyJobIds: busy, words: [...OBJECTS, ...PLACES], ms: performance.now() - t0 };
   } finally {
     await pool.end();

@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import { indexUnindexedJobs } from '../../db/job-words';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../lib/errors';
 import type { SchedulerContext } from '../../scheduler/context';
@@ -135,7 +136,9 @@ describe('listJobs at scale', () => {
        FROM ${numbers(N)}`,
       [trigger, options],
     );
-    await big.query('ANALYZE TABLE jobs');
+    // Written by SQL, so their search words too (Cronboard's own writes index them: db/job-words.ts).
+    await indexUnindexedJobs(big.db);
+    await big.query('ANALYZE TABLE jobs, job_words');
     ({ ctx, pool, rowsRead } = countingConnection(big));
   });
 
@@ -217,10 +220,11 @@ describe('listJobs at scale', () => {
     expect((await getJob(ctx, 's-1')).state).toBe('active');
   });
 
-  it('searches through the full-text index, reading the matches only', async () => {
+  it('searches through the word table, reading the matches only', async () => {
     const found = await listJobs(ctx, { q: 's-123', sort: 'name' });
     expect(found.items.map((j) => j.id).sort()).toEqual(['s-123', ...Array.from({ length: 10 }, (_, i) => `s-123${i}`)].sort());
-    expect(await pageRowsRead({ q: 's-123' }, "WHERE MATCH(name, id) AGAINST ('+123*' IN BOOLEAN MODE)")).toBeLessThan(100);
+    // 11 words found, 11 rows read by id, their last executions: nowhere near the N jobs.
+    expect(await rowsRead(() => listJobs(ctx, { q: 's-123' }))).toBeLessThan(100);
   });
 
   it('counts up to the cap, and exactly on the last page', async () => {
