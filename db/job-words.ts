@@ -1,48 +1,63 @@
 import { sql } from 'drizzle-orm';
 import type { MySql2Database } from 'drizzle-orm/mysql2';
+import { dbErrorCode } from './client';
 
 /**
  * The search's word table (job_words, migration 0009): every word of each job's name and id, so
- * that a search word is found as a prefix range of its primary key (word, job_id). Cronboard's
- * own writes keep it (scheduler/jobs.ts: createJob and updateJob index the job in the same transaction; the foreign
- * key removes a deleted job's words). A job written by SQL outside Cronboard is indexed when a
- * process starts (indexUnindexedJobs, after the migrations: it also fills the table once
- * migration 0009 has made it); a rename made that way is not seen by the search until the
- * job is saved through Cronboard.
+ * that a search word is found as a prefix range of its primary key (word, job_id, pos).
+ * Cronboard's own writes keep it: createJob and updateJob (scheduler/jobs.ts) write a job and its
+ * words in one transaction, and the foreign key removes a deleted job's words. A job written by
+ * SQL outside Cronboard is indexed when a process starts (indexUnindexedJobs, which also fills
+ * the table once migration 0009 has made it); a rename made that way is not seen by the search
+ * until the job is saved through Cronboard.
  *
- * A word is a run of letters, digits and `_` (as the search splits its text, scheduler/job-search.ts), of
- * at most 84 characters (longer ones are not found, as the search says), stored in lower case; the
- * column's collation (utf8mb4_unicode_ci) ignores case and accents when a search compares, as the
- * search's own check does. So for one word the table finds exactly the jobs the search matches.
+ * A word is a run of letters, digits and `_` (as the search splits its text,
+ * scheduler/job-search.ts) of at most 84 characters (longer ones are not found, as the search
+ * says), stored as written: the column's collation (utf8mb4_unicode_ci) ignores case and accents
+ * when a search compares, as the search's own check on the row does.
  */
 
 /** Longest word kept (InnoDB's full-text limit, which the search's rules keep: see scheduler/job-search.ts). */
 const MAX_WORD = 84;
 /** Jobs indexed per statement when many are (a process start after migration 0009). */
 const BATCH = 1000;
+/** A batch that deadlocks (with an engine's claims, say) is tried again this often. */
+const DEADLOCK_RETRIES = 3;
 
-/** The words of a job's name and id: lower case, each once, at most MAX_WORD characters. */
+/** The words of a job's name and id as written, each once (whatever its case), at most MAX_WORD characters. */
 export function jobWordsOf(job: { id: string; name: string }): string[] {
-  const words = `${job.name} ${job.id}`.toLowerCase().split(/[^\p{L}\p{N}_]+/u);
-  return [...new Set(words)].filter((w) => w && [...w].length <= MAX_WORD);
+  const byCase = new Map<string, string>();
+  for (const word of `${job.name} ${job.id}`.split(/[^\p{L}\p{N}_]+/u)) {
+    if (word && [...word].length <= MAX_WORD && !byCase.has(word.toLowerCase())) byCase.set(word.toLowerCase(), word);
+  }
+  return [...byCase.values()];
 }
+
+/**
+ * The isolation of a transaction that writes a job with its words: READ COMMITTED. At REPEATABLE
+ * READ, indexJobWords' DELETE locks the gaps beside a job's words in the job_id index, and two
+ * renames of neighbouring jobs, each inserting into the gap the other locked, deadlock.
+ */
+export const WORDS_ISOLATION = 'read committed' as const;
 
 /** Something that runs a statement: the pool's Drizzle handle or a transaction's. */
 type Executor = Pick<MySql2Database<Record<string, unknown>>, 'execute'>;
 
-/** Indexes the words of `jobs` anew (after a create, a replace or a rename); `fresh`: they have none yet. */
+/** Indexes the words of `jobs` anew (after a create, a replace or a rename); `fresh`: they have none yet. In a transaction, run it at WORDS_ISOLATION. */
 export async function indexJobWords(db: Executor, jobs: Array<{ id: string; name: string }>, { fresh = false }: { fresh?: boolean } = {}): Promise<void> {
   if (!jobs.length) return;
   if (!fresh) await db.execute(sql`DELETE FROM job_words WHERE job_id IN (${sql.join(jobs.map((j) => sql`${j.id}`), sql`, `)})`);
-  const rows = jobs.flatMap((j) => jobWordsOf(j).map((w) => sql`(${w}, ${j.id})`));
-  // IGNORE: the collation may find two of a job's words equal ("Straße", "strasse").
-  if (rows.length) await db.execute(sql`INSERT IGNORE INTO job_words (word, job_id) VALUES ${sql.join(rows, sql`, `)}`);
+  const rows = jobs.flatMap((j) => jobWordsOf(j).map((w, pos) => sql`(${w}, ${j.id}, ${pos})`));
+  // IGNORE: two processes starting at once may index the same job (indexUnindexedJobs).
+  if (rows.length) await db.execute(sql`INSERT IGNORE INTO job_words (word, job_id, pos) VALUES ${sql.join(rows, sql`, `)}`);
 }
 
 /**
- * Indexes the jobs that have no words yet: ones written by SQL outside Cronboard (every job has
- * one word at least: its id starts with a letter or digit), and every job once migration 0009
- * has made the table. Run when a process starts; returns how many jobs it indexed.
+ * Indexes the jobs that have no words yet: ones written by SQL outside Cronboard, and every job
+ * once migration 0009 has made the table. Run when a process starts, after the migrations (not
+ * under their lock: a big table takes a while, about 5 s for 100,000 jobs), in batches of its
+ * own; returns how many jobs it indexed. (A job whose name and id hold no word is read again at
+ * each start, and indexes nothing.)
  */
 export async function indexUnindexedJobs(db: Executor): Promise<number> {
   let indexed = 0;
@@ -51,7 +66,14 @@ export async function indexUnindexedJobs(db: Executor): Promise<number> {
       sql`SELECT j.id, j.name FROM jobs j WHERE j.id > ${after} AND NOT EXISTS (SELECT 1 FROM job_words w WHERE w.job_id = j.id) ORDER BY j.id LIMIT ${BATCH}`,
     )) as unknown as [Array<{ id: string; name: string }>];
     if (!rows.length) return indexed;
-    await indexJobWords(db, rows, { fresh: true });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await indexJobWords(db, rows, { fresh: true });
+        break;
+      } catch (err) {
+        if (dbErrorCode(err) !== 'ER_LOCK_DEADLOCK' || attempt > DEADLOCK_RETRIES) throw err;
+      }
+    }
     indexed += rows.length;
     after = rows[rows.length - 1].id;
   }

@@ -22,9 +22,9 @@ export function parseDatabaseUrl(url: string): { serverUrl: string; database: st
 
 /**
  * Creates the database when missing, applies the committed migrations and indexes the search
- * words of jobs that have none (db/job-words.ts). Safe to run from
- * several processes at once: a named lock (GET_LOCK) serialises them, and the migrator skips
- * what is applied, so a second run changes nothing.
+ * words of jobs that have none (db/job-words.ts). Safe to run from several processes at once: a
+ * named lock (GET_LOCK) serialises the migrations, and the migrator skips what is applied, so a
+ * second run changes nothing; the words of a job indexed by two at once are written once.
  */
 export async function prepareDatabase(url: string, folder = migrationsFolder): Promise<void> {
   const { serverUrl, database } = parseDatabaseUrl(url);
@@ -42,8 +42,10 @@ export async function prepareDatabase(url: string, folder = migrationsFolder): P
       throw new Error(`Timed out waiting for another process to finish migrating ${database}.`);
     }
     await migrate(drizzle(conn), { migrationsFolder: folder });
+    await conn.query('SELECT RELEASE_LOCK(?)', [lock]);
     // Jobs written by SQL outside Cronboard, and every job once migration 0009 has made the
-    // table (an older set of migrations, in tests, has none).
+    // table (an older set of migrations, in tests, has none). Not under the lock: on a big table
+    // it takes a while, and processes starting beside it would time out waiting.
     await indexUnindexedJobs(drizzle(conn)).catch((err: unknown) => {
       if (dbErrorCode(err) !== 'ER_NO_SUCH_TABLE') throw err;
     });

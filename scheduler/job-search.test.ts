@@ -26,13 +26,15 @@ describe('planJobSearch', () => {
 });
 
 describe('jobWordsOf (the words job_words holds for a job)', () => {
-  it('splits name and id as a search splits its text: lower case, each word once', () => {
-    expect(jobWordsOf({ id: 'nightly-07.eu_west', name: 'Nightly Backup: EU/07' })).toEqual(['nightly', 'backup', 'eu', '07', 'eu_west']);
+  it('splits name and id as a search splits its text, each word once whatever its case, as written', () => {
+    expect(jobWordsOf({ id: 'nightly-07.eu_west', name: 'Nightly Backup: EU/07' })).toEqual(['Nightly', 'Backup', 'EU', '07', 'eu_west']);
     const name = 'Zürich — Café report #12';
-    expect(jobWordsOf({ id: 'z', name })).toEqual([...planJobSearch(name).words, 'z']);
+    expect(jobWordsOf({ id: 'z', name }).map((w) => w.toLowerCase())).toEqual([...planJobSearch(name).words, 'z']);
+    // Lower-cased first, "İ" would become "i" and a combining dot, which splits the word.
+    expect(jobWordsOf({ id: 'i', name: 'İstanbul' })).toEqual(['İstanbul', 'i']);
   });
 
   it('keeps words of up to 84 characters (longer ones are not found, as the search says)', () => {
-    expect(jobWordsOf({ id: 'a', name: `Report ${'x'.repeat(84)} ${'y'.repeat(85)}` })).toEqual(['report', 'x'.repeat(84), 'a']);
+    expect(jobWordsOf({ id: 'a', name: `Report ${'x'.repeat(84)} ${'y'.repeat(85)}` })).toEqual(['Report', 'x'.repeat(84), 'a']);
   });
 });

@@ -5,8 +5,8 @@ import { jobs } from '../db/schema';
 
 /**
  * Search lookups in the word table job_words (written by db/job-words.ts): a search word is found
- * as a prefix range of its primary key (word, job_id), about 1 ms for a word in 5 % of 100,000
- * jobs, where the FULLTEXT index it replaces (migration 0009) took 5–8 ms.
+ * as a prefix range of its primary key (word, job_id, pos), about 1 ms for a word in 5 % of
+ * 100,000 jobs, where the FULLTEXT index it replaces (migration 0009) took 5–8 ms.
  */
 
 const prefixOf = (word: string) => `${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -22,33 +22,22 @@ async function jobsWithWord(db: Db, word: string, limit: number): Promise<string
   return rows.map((r) => r.job_id);
 }
 
-/** Longest list of a word's jobs read whole to intersect (see searchCandidates). */
-const LIST_CAP = 50_000;
+/** Longest list of a word's jobs read whole to intersect (see searchCandidates): 10 % of 100,000 jobs. */
+const LIST_CAP = 10_000;
 
-/**
- * Every job holding a word that begins with `word` (undefined when more than LIST_CAP entries:
- * not read), as one string: a few thousand ids come about twice as fast so as rows (a derived
- * table with a LIMIT instead of GROUP_CONCAT's own would be materialized, and slower).
- */
+/** Every job holding a word that begins with `word`, or undefined when more than LIST_CAP entries (then not read whole). */
 async function allJobsWithWord(db: Db, word: string): Promise<Set<string> | undefined> {
-  const [row] = await rawPoolQuery<Array<{ n: number; ids: string | null }>>(
-    db,
-    `SET STATEMENT group_concat_max_len = 67108864 FOR
-     SELECT COUNT(*) AS n, GROUP_CONCAT(job_id SEPARATOR '\\0' LIMIT ${LIST_CAP}) AS ids FROM job_words WHERE word LIKE ?`,
-    [prefixOf(word)],
-  );
-  if (Number(row.n) > LIST_CAP) return undefined;
-  return new Set(row.ids ? row.ids.split('\0') : []);
+  const rows = await rawPoolQuery<Array<{ job_id: string }>>(db, 'SELECT job_id FROM job_words WHERE word LIKE ? LIMIT ?', [prefixOf(word), LIST_CAP + 1]);
+  return rows.length > LIST_CAP ? undefined : new Set(rows.map((r) => r.job_id));
 }
 
 /**
  * The jobs that may match a search of `words` (each must begin a word of the job): every match
- * is among them. Undefined when they are not known: one word held by more than `cap` jobs (then
- * they are exactly the search's matches, more than `cap`), or several words each held by more
- * than LIST_CAP. One word's jobs are read up to `cap` + 1 (about 1 ms for a word in 5 % of
- * 100,000 jobs); several words' lists are read whole side by side and intersected (about 3 ms
- * for two words in 3–5 %; a rare word's list is short), and the search's own check on the rows
- * does the rest.
+ * is among them, and the search's own check on the rows does the rest. Undefined when they are
+ * not known: one word held by more than `cap` jobs, or several words each held by more than
+ * LIST_CAP. One word's jobs are read up to `cap` + 1 (about 1 ms for a word in 5 % of 100,000
+ * jobs); several words' lists are read whole side by side and intersected (about 4 ms for two
+ * words in 3–5 %; a rare word's list is short).
  */
 export async function searchCandidates(db: Db, words: string[], cap: number): Promise<string[] | undefined> {
   if (words.length === 1) {

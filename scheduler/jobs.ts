@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { dbErrorCode } from '../db/client';
-import { indexJobWords } from '../db/job-words';
+import { WORDS_ISOLATION, indexJobWords } from '../db/job-words';
 import { jobExecutions, jobs, type JobRow } from '../db/schema';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../lib/errors';
 import {
@@ -20,6 +20,9 @@ import { describeTrigger, nextFireTime, resolveTrigger, upcomingFires, type Stor
 import { parseInput, validateTaskArgs } from './validate';
 
 /** Job services: every mutation the pages, the API and code-declared jobs make goes through here. */
+
+/** A job written with its search words (see WORDS_ISOLATION). */
+const WORDS_TRANSACTION = { isolationLevel: WORDS_ISOLATION };
 
 function resolveOptions(input: JobOptionsInput | undefined, base: StoredJobOptions = DEFAULT_JOB_OPTIONS): StoredJobOptions {
   return {
@@ -92,7 +95,7 @@ export async function createJob(
     await ctx.db.transaction(async (tx) => {
       await tx.insert(jobs).values({ ...row, version: 1 });
       await indexJobWords(tx, [row], { fresh: true });
-    });
+    }, WORDS_TRANSACTION);
   } catch (err) {
     if (dbErrorCode(err) !== 'ER_DUP_ENTRY') throw err;
     if (!data.replaceExisting) {
@@ -105,7 +108,7 @@ export async function createJob(
         .set({ ...replacement, version: sql`${jobs.version} + 1` })
         .where(eq(jobs.id, id));
       await indexJobWords(tx, [row]);
-    });
+    }, WORDS_TRANSACTION);
   }
   ctx.notify();
   return getJob(ctx, id);
@@ -151,7 +154,7 @@ export async function updateJob(ctx: SchedulerContext, id: string, input: unknow
     }
     // A new name, new search words (db/job-words.ts), in the same transaction.
     if (name !== row.name) await indexJobWords(tx, [{ id, name }]);
-  });
+  }, WORDS_TRANSACTION);
   ctx.notify();
   return getJob(ctx, id);
 }

@@ -25,9 +25,9 @@ import { parseInput } from './validate';
 /** Matching jobs are counted up to this many; beyond it `total` is this number and `totalExact` false. */
 export const TOTAL_COUNT_CAP = 10_000;
 /**
- * A search's matches are counted up to this many (at most the cap above): the FULLTEXT lookup
- * costs about 0.4 µs per job holding the word plus 2 µs per match read, so counting a word in
- * 10,000 jobs exactly would take 25 ms; up to 500, about 5 ms.
+ * A search's matches are counted up to this many (at most the cap above): a search knows its
+ * matches when the word table holds at most this many jobs for a word (list-search.ts), and then
+ * reads its page among them; counting a common word's 10,000 matches exactly would read them all.
  */
 export const SEARCH_COUNT_CAP = 500;
 

@@ -30,8 +30,8 @@ export const SLOW_LOOKUP_MS = 2;
  * How a search's page is read. The word table (job-words.ts) gives the jobs holding each word
  * (about 1 ms for a word in 5 % of 100,000 jobs, up to `cap` + 1 of them). When they are at most
  * `cap`, they hold every match: the page is read by primary key among them (`amongMatches`),
- * checked row by row, and counted among them (for one word and no filters, they are the matches:
- * no count). More, the total is `cap` (not exact) and the page is read by walking the sort
+ * checked row by row, and counted among them (for a search of one word and no filters, they are
+ * the matches: no count). More, the total is `cap` (not exact) and the page is read by walking the sort
  * order's index, checking entries one by one (a page of 20 takes about 20 ÷ the share of jobs
  * matching: 600 entries for a word in 3 % of them). Both ways apply the same condition
  * (job-search.ts), so a page does not depend on the way taken, and cursors work across them. A
@@ -53,7 +53,10 @@ export async function searchScope(
     return { where, countWhere: where };
   }
   const walk = and(filters, filter)!;
-  const { indexed } = planJobSearch(text);
+  const { indexed, words } = planJobSearch(text);
+  // The search is one word, looked up, and nothing else: the jobs holding it are its matches
+  // (but for renames made by SQL outside Cronboard: see db/job-words.ts).
+  const pure = words.length === 1 && !filters;
   const key = JSON.stringify([text, q.state, q.task, q.lastStatus, cap]);
   const now = ctx.now().getTime();
   const crowdedAnswer: SearchScope = { where: walk, countWhere: and(walk, lookup)!, counted: { total: cap, totalExact: false } };
@@ -68,14 +71,12 @@ export async function searchScope(
     if (ids && ids.length <= cap) {
       // The search and filters checked again on the rows: a job may have changed since the lookup.
       const where = ids.length ? and(walk, inArray(jobs.id, ids))! : sql`FALSE`;
-      // One word and no filters: the word's jobs are the matches.
-      const exact = indexed.length === 1 && !filters;
-      const counted = exact ? { total: ids.length, totalExact: true } : countAmong(where);
+      const counted = pure ? { total: ids.length, totalExact: true } : countAmong(where);
       // Counted beside the page read; should that read fail first, this rejection is not left unhandled.
       if (counted instanceof Promise) counted.catch(() => {});
       return { where, index: { forceIndex: 'PRIMARY' }, countWhere: where, counted, amongMatches: true };
     }
-    if (!ids && indexed.length === 1 && !filters) {
+    if (!ids && pure) {
       crowded.add(ctx.db, key, now);
       return crowdedAnswer;
     }

@@ -150,7 +150,9 @@ export async function seedDashboard(url: string, o: SeedOptions): Promise<SeedRe
     const jobCols = 'id, name, description, task, args, `trigger`, state, next_run_at, options, source, version, last_run_at, last_status, created_at, updated_at';
     await insertAll(pool, 'jobs', jobCols, jobRows);
     // The search's words, as Cronboard writes them with each job (db/job-words.ts).
-    await insertAll(pool, 'job_words', 'word, job_id', jobRows.flatMap(([id, name]) => jobWordsOf({ id: id as string, name: name as string }).map((w) => [w, id])));
+    // One statement at a time: INSERT IGNOREs side by side into the same key ranges deadlock.
+    const words = jobRows.flatMap(([id, name]) => jobWordsOf({ id: id as string, name: name as string }).map((w) => [w, id]));
+    await insertAll(pool, 'job_words', 'word, job_id', words, { oneAtATime: true });
     log(`seed: ${o.jobs} jobs in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     // Executions: 1% of the jobs are busy and get half of the history; ids grow with time.
@@ -203,10 +205,12 @@ function executionRow(rand: () => number, jobId: string, scheduled: number): unk
 }
 
 /** Multi-row INSERTs of ROWS_PER_INSERT rows, run over the pool's connections side by side. */
-async function insertAll(pool: mysql.Pool, table: string, cols: string, rows: unknown[][]): Promise<void> {
+async function insertAll(pool: mysql.Pool, table: string, cols: string, rows: unknown[][], { oneAtATime = false } = {}): Promise<void> {
   const statements: Array<Promise<unknown>> = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    statements.push(pool.query(`INSERT IGNORE INTO ${table} (${cols}) VALUES ?`, [rows.slice(i, i + ROWS_PER_INSERT)]));
+    const statement = pool.query(`INSERT IGNORE INTO ${table} (${cols}) VALUES ?`, [rows.slice(i, i + ROWS_PER_INSERT)]);
+    if (oneAtATime) await statement;
+    else statements.push(statement);
   }
   await Promise.all(statements);
 }

@@ -1,7 +1,8 @@
 CREATE TABLE `job_words` (
 	`word` varchar(84) NOT NULL,
 	`job_id` varchar(191) NOT NULL,
-	CONSTRAINT `job_words_word_job_id_pk` PRIMARY KEY(`word`,`job_id`)
+	`pos` smallint unsigned NOT NULL,
+	CONSTRAINT `job_words_word_job_id_pos_pk` PRIMARY KEY(`word`,`job_id`,`pos`)
 );
 --> statement-breakpoint
 ALTER TABLE `job_words` ADD CONSTRAINT `job_words_job_id_jobs_id_fk` FOREIGN KEY (`job_id`) REFERENCES `jobs`(`id`) ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

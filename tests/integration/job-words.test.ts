@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexUnindexedJobs } from '../../db/job-words';
+import { drizzle } from 'drizzle-orm/mysql2';
+import mysql from 'mysql2/promise';
+import { WORDS_ISOLATION, indexJobWords, indexUnindexedJobs } from '../../db/job-words';
 import { prepareDatabase } from '../../db/migrate';
 import { createJob, deleteJob, updateJob } from '../../scheduler/jobs';
 import { SEARCH_COUNT_CAP, listJobs } from '../../scheduler/list-jobs';
@@ -30,7 +32,7 @@ const job = (id: string, name: string) => ({
   trigger: { type: 'cron', expression: '*/5 * * * *', timezone: 'UTC' },
 });
 const found = async (q: string) => (await listJobs(tdb.ctx, { q, sort: 'name', pageSize: 100 })).items.map((j) => j.id);
-const wordsOf = async (id: string) => (await tdb.query<{ word: string }>('SELECT word FROM job_words WHERE job_id = ? ORDER BY word', [id])).map((r) => r.word);
+const wordsOf = async (id: string) => (await tdb.query<{ word: string }>('SELECT word FROM job_words WHERE job_id = ?', [id])).map((r) => r.word.toLowerCase()).sort();
 
 describe("a job's words follow its writes", () => {
   it('are written with the job, replaced on a rename or a replacement, and deleted with it', async () => {
@@ -52,6 +54,48 @@ describe("a job's words follow its writes", () => {
 
     await deleteJob(tdb.ctx, 'orbit-1');
     expect(await wordsOf('orbit-1')).toEqual([]);
+  });
+
+  it('keeps words the collation finds equal, so each is found by its own prefix', async () => {
+    await createJob(tdb.ctx, job('strasse-sync', 'Straße Sync'));
+    expect(await wordsOf('strasse-sync')).toEqual(['strasse', 'straße', 'sync']);
+    expect(await found('strass')).toEqual(['strasse-sync']);
+    expect(await found('straß')).toEqual(['strasse-sync']);
+    await deleteJob(tdb.ctx, 'strasse-sync');
+  });
+
+  it('renames neighbouring jobs at once without deadlocks', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `adj-${String(i).padStart(2, '0')}`);
+    for (const id of ids) await createJob(tdb.ctx, job(id, `Neighbour ${id}`));
+    for (const round of ['Zeta', 'Alpha', 'Mu']) {
+      await Promise.all(ids.map((id) => updateJob(tdb.ctx, id, { name: `${round} ${id}` })));
+    }
+    expect((await found('mu')).sort()).toEqual(ids);
+    expect(await found('zeta')).toEqual([]);
+
+    // The interleaving that deadlocks at REPEATABLE READ, made to happen: both renames delete
+    // their words, then each inserts a word into the gap beside the other's (adj-00's new word
+    // sorts after its old ones, adj-01's before). At the isolation the services use, neither waits.
+    const [a, b] = [await mysql.createConnection(tdb.url), await mysql.createConnection(tdb.url)];
+    try {
+      for (const c of [a, b]) {
+        await c.query('SET SESSION innodb_lock_wait_timeout = 2');
+        await c.query(`SET TRANSACTION ISOLATION LEVEL ${WORDS_ISOLATION.toUpperCase()}`);
+        await c.query('START TRANSACTION');
+      }
+      await indexJobWords(drizzle(a), [{ id: 'adj-00', name: 'Mu adj-00' }]); // in place: words as they are
+      await indexJobWords(drizzle(b), [{ id: 'adj-01', name: 'Mu adj-01' }]);
+      await Promise.all([
+        indexJobWords(drizzle(a), [{ id: 'adj-00', name: 'Zz adj-00' }]),
+        indexJobWords(drizzle(b), [{ id: 'adj-01', name: '00 adj-01' }]),
+      ]);
+      await Promise.all([a.query('COMMIT'), b.query('COMMIT')]);
+    } finally {
+      await Promise.all([a.end(), b.end()]);
+    }
+    expect(await wordsOf('adj-00')).toEqual(['00', 'adj', 'zz']);
+    expect(await wordsOf('adj-01')).toEqual(['00', '01', 'adj']);
+    for (const id of ids) await deleteJob(tdb.ctx, id);
   });
 
   it('writes neither job nor words when the job cannot be written', async () => {
@@ -99,6 +143,15 @@ describe('a search of several common words', () => {
     expect(page).toMatchObject({ total: both.length, totalExact: true });
     expect(page.items.map((j) => j.id).sort()).toEqual(both);
     expect((await found('bet alp gam')).sort()).toEqual(both.filter((id) => Number(id.slice(2)) % 12 === 0));
+  });
+
+  it('counts the matches, not the jobs holding the looked-up word, when the search has short words too', async () => {
+    // "w" begins a word of every id, "gamma" one of 100 names: never in the same field.
+    expect(await listJobs(tdb.ctx, { q: 'gamma w' })).toMatchObject({ items: [], total: 0, totalExact: true });
+    // "alpha" is held by more than the cap: no "500+" either.
+    expect(await listJobs(tdb.ctx, { q: 'alpha w' })).toMatchObject({ items: [], total: 0, totalExact: true });
+    expect(await listJobs(tdb.ctx, { q: 'w-00 item' })).toMatchObject({ total: 0, totalExact: true });
+    expect(await listJobs(tdb.ctx, { q: 'w-0012' })).toMatchObject({ total: 1, totalExact: true, items: [{ id: 'w-0012' }] });
   });
 
   it('says "500+" when they are held together by more than the cap', async () => {
