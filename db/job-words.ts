@@ -6,7 +6,8 @@ import { dbErrorCode } from './client';
  * The search's word table (job_words, migration 0009): every word of each job's name and id, so
  * that a search word is found as a prefix range of its primary key (word, job_id, pos).
  * Cronboard's own writes keep it: createJob and updateJob (scheduler/jobs.ts) write a job and its
- * words in one transaction, and the foreign key removes a deleted job's words. A job written by
+ * words in one transaction, and the foreign key removes a deleted job's words. Every write of
+ * words raises job_words_version, which tells a process when the word lists it keeps are stale. A job written by
  * SQL outside Cronboard is indexed when a process starts (indexUnindexedJobs, which also fills
  * the table once migration 0009 has made it); a rename made that way is not seen by the search
  * until the job is saved through Cronboard.
@@ -50,6 +51,10 @@ export async function indexJobWords(db: Executor, jobs: Array<{ id: string; name
   const rows = jobs.flatMap((j) => jobWordsOf(j).map((w, pos) => sql`(${w}, ${j.id}, ${pos})`));
   // IGNORE: two processes starting at once may index the same job (indexUnindexedJobs).
   if (rows.length) await db.execute(sql`INSERT IGNORE INTO job_words (word, job_id, pos) VALUES ${sql.join(rows, sql`, `)}`);
+  // New words: the lists processes keep between searches are stale (scheduler/job-words.ts). A
+  // deletion needs no bump: a list holding a deleted job finds no row for it. (Upserted, so a
+  // missing row comes back.)
+  await db.execute(sql`INSERT INTO job_words_version (id, version) VALUES (1, 1) ON DUPLICATE KEY UPDATE version = version + 1`);
 }
 
 /**

@@ -98,6 +98,15 @@ export const jobWords = mysqlTable(
   (t) => [primaryKey({ columns: [t.word, t.jobId, t.pos] }), index('job_words_job_idx').on(t.jobId)],
 );
 
+/**
+ * One row: a number raised by every write of search words (db/job-words.ts), so that a process
+ * may keep words' job lists between searches and know, with one read, when to drop them.
+ */
+export const jobWordsVersion = mysqlTable('job_words_version', {
+  id: smallint('id', { unsigned: true }).primaryKey(),
+  version: bigint('version', { mode: 'number', unsigned: true }).notNull(),
+});
+
 export const jobExecutions = mysqlTable(
   'job_executions',
   {

@@ -6,7 +6,7 @@ import { prepareDatabase } from '../../db/migrate';
 import { createJob, deleteJob, updateJob } from '../../scheduler/jobs';
 import { SEARCH_COUNT_CAP, listJobs } from '../../scheduler/list-jobs';
 import { createTestDatabase, type TestDatabase } from './helpers';
-import { numbers } from './jobs-at-scale';
+import { countingConnection, numbers } from './jobs-at-scale';
 
 /**
  * The search's word table (db/job-words.ts) kept with the jobs: Cronboard's writes index a job in
@@ -83,13 +83,14 @@ describe("a job's words follow its writes", () => {
         await c.query(`SET TRANSACTION ISOLATION LEVEL ${WORDS_ISOLATION.toUpperCase()}`);
         await c.query('START TRANSACTION');
       }
-      await indexJobWords(drizzle(a), [{ id: 'adj-00', name: 'Mu adj-00' }]); // in place: words as they are
-      await indexJobWords(drizzle(b), [{ id: 'adj-01', name: 'Mu adj-01' }]);
+      // indexJobWords' first statement, in each, before either goes on.
+      await a.query("DELETE FROM job_words WHERE job_id IN ('adj-00')");
+      await b.query("DELETE FROM job_words WHERE job_id IN ('adj-01')");
+      // Each then writes its words (and raises the words' version: one after the other) and commits.
       await Promise.all([
-        indexJobWords(drizzle(a), [{ id: 'adj-00', name: 'Zz adj-00' }]),
-        indexJobWords(drizzle(b), [{ id: 'adj-01', name: '00 adj-01' }]),
+        indexJobWords(drizzle(a), [{ id: 'adj-00', name: 'Zz adj-00' }]).then(() => a.query('COMMIT')),
+        indexJobWords(drizzle(b), [{ id: 'adj-01', name: '00 adj-01' }]).then(() => b.query('COMMIT')),
       ]);
-      await Promise.all([a.query('COMMIT'), b.query('COMMIT')]);
     } finally {
       await Promise.all([a.end(), b.end()]);
     }
@@ -152,6 +153,31 @@ describe('a search of several common words', () => {
     expect(await listJobs(tdb.ctx, { q: 'alpha w' })).toMatchObject({ items: [], total: 0, totalExact: true });
     expect(await listJobs(tdb.ctx, { q: 'w-00 item' })).toMatchObject({ total: 0, totalExact: true });
     expect(await listJobs(tdb.ctx, { q: 'w-0012' })).toMatchObject({ total: 1, totalExact: true, items: [{ id: 'w-0012' }] });
+  });
+
+  it("keeps the words' lists between searches until words are written, by any process", async () => {
+    const { ctx, pool } = countingConnection(tdb);
+    try {
+      const selects = async (fn: () => Promise<unknown>) => {
+        const count = async () => Number(((await pool.query("SHOW SESSION STATUS LIKE 'Com_select'"))[0] as Array<{ Value: string }>)[0].Value);
+        const before = await count();
+        await fn();
+        return (await count()) - before;
+      };
+      const search = () => listJobs(ctx, { q: 'alpha beta', sort: 'name', pageSize: 100 });
+      const first = await selects(search);
+      // The words' version, the two lists, the count, the page, its last executions; then without the lists.
+      expect(first).toBe(6);
+      expect(await selects(search)).toBe(4);
+      // A job written through another pool (another process, as far as this one knows) is found at once.
+      await createJob(tdb.ctx, job('w-new', 'Beta Alpha newest'));
+      expect(await selects(search)).toBe(6);
+      expect((await search()).total).toBe(19);
+      await deleteJob(tdb.ctx, 'w-new');
+      expect((await search()).total).toBe(18);
+    } finally {
+      await pool.end();
+    }
   });
 
   it('says "500+" when they are held together by more than the cap', async () => {
