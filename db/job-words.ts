@@ -53,7 +53,8 @@ export async function indexJobWords(db: Executor, jobs: Array<{ id: string; name
   if (rows.length) await db.execute(sql`INSERT IGNORE INTO job_words (word, job_id, pos) VALUES ${sql.join(rows, sql`, `)}`);
   // New words: the lists processes keep between searches are stale (scheduler/job-words.ts). A
   // deletion needs no bump: a list holding a deleted job finds no row for it. (Upserted, so a
-  // missing row comes back.)
+  // missing row comes back.) Writes of words queue here, each from its bump to its commit: the
+  // bump is the last statement of the services' transactions, so that is about a millisecond.
   await db.execute(sql`INSERT INTO job_words_version (id, version) VALUES (1, 1) ON DUPLICATE KEY UPDATE version = version + 1`);
 }
 
