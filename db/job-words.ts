@@ -10,7 +10,7 @@ import { dbErrorCode } from './client';
  * words raises job_words_version, which tells a process when the word lists it keeps are stale. A job written by
  * SQL outside Cronboard is indexed when a process starts (indexUnindexedJobs, which also fills
  * the table once migration 0009 has made it); a rename made that way is not seen by the search
- * until the job is saved through Cronboard.
+ * until the job is renamed or replaced through Cronboard.
  *
  * A word is a run of letters, digits and `_` (as the search splits its text,
  * scheduler/job-search.ts) of at most 84 characters (longer ones are not found, as the search
@@ -65,22 +65,30 @@ export async function indexJobWords(db: Executor, jobs: Array<{ id: string; name
  * own; returns how many jobs it indexed. (A job whose name and id hold no word is read again at
  * each start, and indexes nothing.)
  */
-export async function indexUnindexedJobs(db: Executor): Promise<number> {
+export async function indexUnindexedJobs(db: MySql2Database<Record<string, unknown>>): Promise<number> {
   let indexed = 0;
   for (let after = ''; ; ) {
-    const [rows] = (await db.execute(
-      sql`SELECT j.id, j.name FROM jobs j WHERE j.id > ${after} AND NOT EXISTS (SELECT 1 FROM job_words w WHERE w.job_id = j.id) ORDER BY j.id LIMIT ${BATCH}`,
-    )) as unknown as [Array<{ id: string; name: string }>];
-    if (!rows.length) return indexed;
+    const [found] = (await db.execute(
+      sql`SELECT j.id FROM jobs j WHERE j.id > ${after} AND NOT EXISTS (SELECT 1 FROM job_words w WHERE w.job_id = j.id) ORDER BY j.id LIMIT ${BATCH}`,
+    )) as unknown as [Array<{ id: string }>];
+    if (!found.length) return indexed;
     for (let attempt = 1; ; attempt++) {
       try {
-        await indexJobWords(db, rows, { fresh: true });
+        // Read again, locked, with the names of now: a job renamed or indexed meanwhile through
+        // Cronboard keeps the words it was given. Words and version are committed together.
+        indexed += await db.transaction(async (tx) => {
+          const [rows] = (await tx.execute(
+            sql`SELECT j.id, j.name FROM jobs j WHERE j.id IN (${sql.join(found.map((r) => sql`${r.id}`), sql`, `)})
+                  AND NOT EXISTS (SELECT 1 FROM job_words w WHERE w.job_id = j.id) LOCK IN SHARE MODE`,
+          )) as unknown as [Array<{ id: string; name: string }>];
+          await indexJobWords(tx, rows, { fresh: true });
+          return rows.length;
+        }, { isolationLevel: WORDS_ISOLATION });
         break;
       } catch (err) {
         if (dbErrorCode(err) !== 'ER_LOCK_DEADLOCK' || attempt > DEADLOCK_RETRIES) throw err;
       }
     }
-    indexed += rows.length;
-    after = rows[rows.length - 1].id;
+    after = found[found.length - 1].id;
   }
 }

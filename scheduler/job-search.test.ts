@@ -17,6 +17,8 @@ describe('planJobSearch', () => {
 
   it('counts characters, not bytes, and keeps accents (the collation ignores them)', () => {
     expect(planJobSearch('zü Zürich').indexed).toEqual(['zürich']);
+    // Split before lower-casing: "İ" lower-cases to "i" and a combining dot, which would split the word.
+    expect(planJobSearch('İstanbul').words).toEqual(['istanbul']);
   });
 
   it('looks up a word that begins a stop word (job_words holds "what")', () => {

@@ -39,7 +39,9 @@ export interface JobSearchPlan {
 
 /** Splits a search into words the way job_words splits names and ids (job-words.ts). */
 export function planJobSearch(text: string): JobSearchPlan {
-  const words = [...new Set(text.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean))];
+  // Split first, then lower-cased: "İ" lower-cases to "i" and a combining dot, which is no
+  // letter and would split the word (the dot is dropped: the collation compares "İ" as "i").
+  const words = [...new Set(text.split(/[^\p{L}\p{N}_]+/u).map((w) => w.toLowerCase().replace(/i\u0307/g, 'i')).filter(Boolean))];
   const indexed = words.filter((w) => [...w].length >= MIN_WORD && [...w].length <= MAX_WORD && !STOP_WORDS.has(w));
   return { indexed, words };
 }

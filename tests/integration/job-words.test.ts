@@ -62,6 +62,10 @@ describe("a job's words follow its writes", () => {
     expect(await found('strass')).toEqual(['strasse-sync']);
     expect(await found('straß')).toEqual(['strasse-sync']);
     await deleteJob(tdb.ctx, 'strasse-sync');
+    await createJob(tdb.ctx, job('ist-1', 'İstanbul backup'));
+    expect(await found('İstanbul')).toEqual(['ist-1']);
+    expect(await found('istan back')).toEqual(['ist-1']);
+    await deleteJob(tdb.ctx, 'ist-1');
   });
 
   it('renames neighbouring jobs at once without deadlocks', async () => {
