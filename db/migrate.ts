@@ -24,7 +24,7 @@ export function parseDatabaseUrl(url: string): { serverUrl: string; database: st
  * Creates the database when missing, applies the committed migrations and indexes the search
  * words of jobs that have none (db/job-words.ts). Safe to run from several processes at once: a
  * named lock (GET_LOCK) serialises the migrations, and the migrator skips what is applied, so a
- * second run changes nothing; the words of a job indexed by two at once are written once.
+ * second run changes nothing; another lock lets one process at a time index words.
  */
 export async function prepareDatabase(url: string, folder = migrationsFolder): Promise<void> {
   const { serverUrl, database } = parseDatabaseUrl(url);
@@ -36,6 +36,7 @@ export async function prepareDatabase(url: string, folder = migrationsFolder): P
   }
   const conn = await mysql.createConnection({ uri: url, timezone: 'Z', multipleStatements: false, connectTimeout: 10_000 });
   const lock = `cronboard_migrate_${database}`;
+  const wordsLock = `cronboard_words_${database}`;
   try {
     const [rows] = await conn.query('SELECT GET_LOCK(?, 60) AS got', [lock]);
     if ((rows as Array<{ got: number }>)[0]?.got !== 1) {
@@ -44,13 +45,18 @@ export async function prepareDatabase(url: string, folder = migrationsFolder): P
     await migrate(drizzle(conn), { migrationsFolder: folder });
     await conn.query('SELECT RELEASE_LOCK(?)', [lock]);
     // Jobs written by SQL outside Cronboard, and every job once migration 0009 has made the
-    // table (an older set of migrations, in tests, has none). Not under the lock: on a big table
-    // it takes a while, and processes starting beside it would time out waiting.
-    await indexUnindexedJobs(drizzle(conn)).catch((err: unknown) => {
-      if (dbErrorCode(err) !== 'ER_NO_SUCH_TABLE') throw err;
-    });
+    // table (an older set of migrations, in tests, has none). Not under the migrations' lock: on
+    // a big table it takes a while (about 20 s for 100,000 jobs), and processes starting beside
+    // it would time out waiting. One process at a time: one that finds another indexing goes on
+    // (that one indexes until no job is left without words).
+    const [indexing] = await conn.query('SELECT GET_LOCK(?, 0) AS got', [wordsLock]);
+    if ((indexing as Array<{ got: number }>)[0]?.got === 1) {
+      await indexUnindexedJobs(drizzle(conn)).catch((err: unknown) => {
+        if (dbErrorCode(err) !== 'ER_NO_SUCH_TABLE') throw err;
+      });
+    }
   } finally {
-    await conn.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => {});
+    await conn.query('SELECT RELEASE_LOCK(?), RELEASE_LOCK(?)', [lock, wordsLock]).catch(() => {});
     await conn.end();
   }
 }

@@ -122,6 +122,17 @@ describe("a job's words follow its writes", () => {
     expect(await found('hand')).toEqual(['sql-1']);
     expect(await indexUnindexedJobs(tdb.db)).toBe(0);
     await tdb.query("DELETE FROM jobs WHERE id = 'sql-1'");
+
+    // Processes starting at once: each starts, and every job is indexed, once.
+    await tdb.query(
+      `INSERT INTO jobs (id, name, task, args, \`trigger\`, state, next_run_at, options)
+       SELECT CONCAT('many-', n), CONCAT('Bulk written ', n), 'log.message', '{}', '{}', 'paused', NULL, '{}' FROM ${numbers(3000)}`,
+    );
+    await Promise.all([prepareDatabase(tdb.url), prepareDatabase(tdb.url), prepareDatabase(tdb.url)]);
+    const [{ words }] = await tdb.query<{ words: number }>("SELECT COUNT(*) AS words FROM job_words WHERE job_id LIKE 'many-%'");
+    expect(Number(words)).toBe(3000 * 4); // bulk, written, n; many (n again, from the id, is the same word)
+    expect((await listJobs(tdb.ctx, { q: 'bulk written' })).total).toBe(SEARCH_COUNT_CAP);
+    await tdb.query("DELETE FROM jobs WHERE id LIKE 'many-%'");
   });
 });
 
