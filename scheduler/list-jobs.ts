@@ -8,7 +8,7 @@ import type { JobPage } from '../lib/types';
 import type { SchedulerContext } from './context';
 import { CrowdedLists } from './job-search';
 import { countJobs, type Counted } from './count-jobs';
-import { eitherWay, searchScope } from './list-search';
+import { searchScope } from './list-search';
 import { lastExecutions, type LastExecution } from './last-executions';
 import { toJob } from './serialize';
 import { parseInput } from './validate';
@@ -202,12 +202,10 @@ function cursorKey(spec: SortSpec, cursor: JobCursor): Key | undefined {
 export interface ListJobsOptions {
   /** Count matches up to this many (default TOTAL_COUNT_CAP). */
   countCap?: number;
-  /** A one-word search's lookup still going after this long has its page walked beside it (default SLOW_LOOKUP_MS, list-search.ts; 0: every one). */
-  slowLookupMs?: number;
 }
 
 /** GET /api/jobs and the jobs table: one page of jobs with cursors to its neighbours and a (capped) total. */
-export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap = TOTAL_COUNT_CAP, slowLookupMs }: ListJobsOptions = {}): Promise<JobPage> {
+export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap = TOTAL_COUNT_CAP }: ListJobsOptions = {}): Promise<JobPage> {
   const q = parseInput(listJobsQuerySchema, query, 'query');
   if (q.cursor && q.page !== undefined) {
     throw new ValidationError('Send either page or cursor, not both.', { cursor: ['A cursor already says which page it is: leave page out.'] });
@@ -233,27 +231,18 @@ export async function listJobs(ctx: SchedulerContext, query: unknown, { countCap
   if (cursor) cursorKey(spec, cursor);
 
   const cap = q.q ? Math.min(countCap, SEARCH_COUNT_CAP) : countCap;
-  const searched = q.q ? await searchScope(ctx, filters, { ...q, q: q.q }, cap, { slowLookupMs }) : undefined;
-  // A slow lookup still going (list-search.ts): the next page is read both ways, below; other pages wait for it.
-  const forward = !cursor || cursor.direction === 'after';
-  const search: typeof searched = searched?.settled && !forward ? await searched.settled : searched;
+  const search = q.q ? await searchScope(ctx, filters, { ...q, q: q.q }, cap) : undefined;
   const scope: Scope = { ...(search ?? { where: filters }), state: q.state };
   const { where } = scope;
-  const count = async (): Promise<Counted> => {
-    if (!search) return countList(ctx, q, where, cap);
-    // A slow lookup's scope, once it has one (list-search.ts), counts.
-    const counting = search.settled && search.counted === undefined ? await search.settled : search;
-    return (await counting.counted) ?? countJobs(ctx, counting.countWhere, cap);
-  };
-  if (forward) {
+  const count = async (): Promise<Counted> => (search ? ((await search.counted) ?? countJobs(ctx, search.countWhere, cap)) : countList(ctx, q, where, cap));
+  if (!cursor || cursor.direction === 'after') {
     const page = cursor?.page ?? q.page ?? 1;
     const from = cursor ? cursorKey(spec, cursor) : undefined;
     // Page 1 is the start of the range: one index-ordered read, the rows without a value only when needed.
-    const read = (s: Scope) => (cursor || page === 1 ? readRange(ctx, s, spec, from, false, pageSize + 1) : readOffset(ctx, s, spec, pageSize + 1, (page - 1) * pageSize));
-    const rowsRead = search?.settled ? eitherWay(read, scope, search.settled, q.state) : read(scope);
+    const reading = cursor || page === 1 ? readRange(ctx, scope, spec, from, false, pageSize + 1) : readOffset(ctx, scope, spec, pageSize + 1, (page - 1) * pageSize);
     const [[rows, last], counted] = await Promise.all([
       // The page's last executions are looked up beside the count, which often takes longer than the page.
-      rowsRead.then(async (got) => [got, await lastOf(got.slice(0, pageSize))] as const),
+      reading.then(async (got) => [got, await lastOf(got.slice(0, pageSize))] as const),
       count(),
     ]);
     const hasNext = rows.length > pageSize;

@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SchedulerContext } from '../../scheduler/context';
 import { CROWDED_LIST_TTL_MS } from '../../scheduler/job-search';
 import { SEARCH_COUNT_CAP, lastPageCursor, listJobs } from '../../scheduler/list-jobs';
-import { walksBesideLookups } from '../../scheduler/list-search';
-import { createTestDatabase, waitFor, type TestDatabase } from './helpers';
+import { createTestDatabase, type TestDatabase } from './helpers';
 import { countingConnection, numbers, type CountingConnection } from './jobs-at-scale';
 
 /**
@@ -130,42 +129,6 @@ describe('the lookup and the walk give the same pages', () => {
     }
   });
 
-  it('when a one-word lookup is slow, walks the page beside it: the same pages and totals', async () => {
-    // slowLookupMs 0: every one-word search is walked beside its lookup, and the first way to end
-    // gives the page; 60 s: the lookup is always awaited (a busy database can make it slower than
-    // the default 2 ms). On a pool of several connections, so that either way can end first (on one
-    // connection they run in turn); the counters below are read on the test's one connection.
-    const listOn = (on: SchedulerContext) => (query: Record<string, unknown>, slowLookupMs = 60_000) => listJobs(on, { pageSize: 7, ...query }, { slowLookupMs });
-    const list = listOn(tdb.ctx);
-    for (const q of ['common', 'rare', 'report', 'zurich', 'nothing', 'café']) {
-      for (const sort of ['nextRunAt', '-name', '-lastRunAt']) {
-        const looked = await list({ q, sort });
-        const walked = await list({ q, sort }, 0);
-        expect(walked.items.map((j) => j.id), `${q} ${sort}`).toEqual(looked.items.map((j) => j.id));
-        expect({ total: walked.total, totalExact: walked.totalExact }, `${q} ${sort}`).toEqual({ total: looked.total, totalExact: looked.totalExact });
-        if (!looked.nextCursor) continue;
-        const next = await list({ q, sort, cursor: looked.nextCursor }, 0);
-        expect(next.items.map((j) => j.id), `${q} ${sort} page 2`).toEqual((await list({ q, sort, cursor: looked.nextCursor })).items.map((j) => j.id));
-        expect((await list({ q, sort, cursor: next.prevCursor }, 0)).items.map((j) => j.id)).toEqual(looked.items.map((j) => j.id));
-      }
-    }
-    // It was walked: a walk checks index entries (a rare word's page, many), a lookup's page none.
-    const entriesChecked = async (fn: () => Promise<unknown>) => {
-      const count = async () => Number(((await pool.query("SHOW SESSION STATUS LIKE 'Handler_icp_attempts'"))[0] as Array<{ Value: string }>)[0].Value);
-      const before = await count();
-      await fn();
-      return (await count()) - before;
-    };
-    const counted = listOn(ctx);
-    // Walks that lost above may still be going, and while two are, no walk starts beside a lookup.
-    await waitFor(async () => (walksBesideLookups() === 0 ? true : null), { timeoutMs: 10_000, intervalMs: 20, message: 'the losing walks end' });
-    expect(await entriesChecked(() => counted({ q: 'rare', sort: 'nextRunAt' }))).toBe(0);
-    expect(await entriesChecked(() => counted({ q: 'rare', sort: 'nextRunAt' }, 0))).toBeGreaterThan(N / 250);
-    // The last page still counts exactly.
-    const last = await list({ q: 'rare', sort: 'name', cursor: lastPageCursor('name') }, 0);
-    expect(last).toMatchObject({ total: N / 250, totalExact: true, nextCursor: null });
-  });
-
   it('page by page, forward and back by cursor, and by page number', async () => {
     for (const [q, sort] of [['rare', 'nextRunAt'], ['rare', '-lastRunAt'], ['plain rare', 'name'], ['report', '-nextRunAt']]) {
       const all = await ids({ q, sort });
@@ -265,10 +228,9 @@ describe('counting a search', () => {
       for (const sort of ['nextRunAt', 'name', '-lastRunAt']) {
         // Checking every job would read N rows (about 200 here: a page's walk and both ends of the
         // NULLs), plus the lookup: a common word's jobs in the word table up to the cap (counted twice:
-        // DISTINCT goes through a temporary table). The lookup is awaited however long it takes: a
-        // walk beside it would read rows of its own.
+        // DISTINCT goes through a temporary table).
         const lookup = q === 'common' ? 2 * (SEARCH_COUNT_CAP + 1) : 0;
-        expect(await rowsRead(() => listJobs(ctx, { q, sort }, { slowLookupMs: 60_000 })), `${q} ${sort}`).toBeLessThan(N / 10 + lookup);
+        expect(await rowsRead(() => listJobs(ctx, { q, sort })), `${q} ${sort}`).toBeLessThan(N / 10 + lookup);
       }
     }
     // The measure does see full reads: an infix LIKE reads every row.
