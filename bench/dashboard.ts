@@ -93,14 +93,13 @@ async function searchCursors(base: string, headers: Record<string, string>, word
 
 /**
  * Searches the server has not seen: the prefixes of the seeded words (3 letters or more, shorter
- * than the word; each finds at least the word's 3–5 % of the jobs) that the search looks up
- * (one word of 3+ letters), each once. A search with more than 500 matches is remembered for 30 s and then skips its
+ * than the word; each finds at least the word's 3–5 % of the jobs), each once. A search with more than 500 matches is remembered for 30 s and then skips its
  * lookup, and the other search rows repeat their words, so this row is the one that times the
  * lookup every time.
  */
 function firstTimeSearches(words: string[]): string[] {
   const prefixes = words.filter((w) => /^[a-z]+$/.test(w)).flatMap((w) => Array.from({ length: Math.max(0, w.length - 3) }, (_, i) => w.slice(0, 3 + i)));
-  return [...new Set(prefixes)].filter((p) => planJobSearch(p).indexed.length === 1);
+  return [...new Set(prefixes)].filter((p) => planJobSearch(p).words.length === 1);
 }
 
 function measures(seed: SeedResult, cursors: string[], searchPages: string[]): Measure[] {

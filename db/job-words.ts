@@ -26,12 +26,33 @@ const BATCH = 1000;
 /** A batch that deadlocks (with an engine's claims, say) is tried again this often. */
 const DEADLOCK_RETRIES = 3;
 
-/** The words of a job's name and id as written, each once (whatever its case), at most MAX_WORD characters. */
-export function jobWordsOf(job: { id: string; name: string }): string[] {
-  const byCase = new Map<string, string>();
-  for (const word of `${job.name} ${job.id}`.split(/[^\p{L}\p{N}_]+/u)) {
-    if (word && [...word].length <= MAX_WORD && !byCase.has(word.toLowerCase())) byCase.set(word.toLowerCase(), word);
-  }
+/** A word of the name (job_words.fields). */
+export const WORD_IN_NAME = 1;
+/** A word of the id (job_words.fields); a word of both is WORD_IN_NAME | WORD_IN_ID. */
+export const WORD_IN_ID = 2;
+
+/** A job's word as job_words holds it: as written, and where it is (WORD_IN_NAME, WORD_IN_ID or both). */
+export interface JobWord {
+  word: string;
+  fields: number;
+}
+
+/**
+ * The words of a job's name and id as written, each once whatever its case (spelled as first
+ * seen, name first), with where it is, at most MAX_WORD characters.
+ */
+export function jobWordsOf(job: { id: string; name: string }): JobWord[] {
+  const byCase = new Map<string, JobWord>();
+  const add = (text: string, field: number) => {
+    for (const word of text.split(/[^\p{L}\p{N}_]+/u)) {
+      if (!word || [...word].length > MAX_WORD) continue;
+      const known = byCase.get(word.toLowerCase());
+      if (known) known.fields |= field;
+      else byCase.set(word.toLowerCase(), { word, fields: field });
+    }
+  };
+  add(job.name, WORD_IN_NAME);
+  add(job.id, WORD_IN_ID);
   return [...byCase.values()];
 }
 
@@ -49,11 +70,11 @@ type Executor = Pick<MySql2Database<Record<string, unknown>>, 'execute'>;
 export async function indexJobWords(db: Executor, jobs: Array<{ id: string; name: string }>, { fresh = false }: { fresh?: boolean } = {}): Promise<void> {
   if (!jobs.length) return;
   if (!fresh) await db.execute(sql`DELETE FROM job_words WHERE job_id IN (${sql.join(jobs.map((j) => sql`${j.id}`), sql`, `)})`);
-  const rows = jobs.flatMap((j) => jobWordsOf(j).map((w, pos) => [w, j.id, pos]));
+  const rows = jobs.flatMap((j) => jobWordsOf(j).map(({ word, fields }, pos) => [word, j.id, pos, fields]));
   // IGNORE: two processes starting at once may index the same job (indexUnindexedJobs). Escaped
   // by mysql2 into one statement: a thousand jobs' words as query-builder parameters took most
   // of a start's indexing time.
-  if (rows.length) await db.execute(sql.raw(mysql.format('INSERT IGNORE INTO job_words (word, job_id, pos) VALUES ?', [rows])));
+  if (rows.length) await db.execute(sql.raw(mysql.format('INSERT IGNORE INTO job_words (word, job_id, pos, fields) VALUES ?', [rows])));
   // New words: the lists processes keep between searches are stale (scheduler/job-words.ts). A
   // deletion needs no bump: a list holding a deleted job finds no row for it. (Upserted, so a
   // missing row comes back.) Writes of words queue here, each from its bump to its commit: the
@@ -61,18 +82,22 @@ export async function indexJobWords(db: Executor, jobs: Array<{ id: string; name
   await db.execute(sql`INSERT INTO job_words_version (id, version) VALUES (1, 1) ON DUPLICATE KEY UPDATE version = version + 1`);
 }
 
+/** "The job `j` has no words that say where they are": none at all, or only some written before migration 0010. */
+const NO_KNOWN_WORDS = sql`NOT EXISTS (SELECT 1 FROM job_words w WHERE w.job_id = j.id AND w.fields <> 0)`;
+
 /**
- * Indexes the jobs that have no words yet: ones written by SQL outside Cronboard, and every job
- * once migration 0009 has made the table. Run when a process starts, after the migrations (not
- * under their lock: a big table takes a while, about 20 s for 100,000 jobs), in batches of its
- * own; returns how many jobs it indexed. (A job whose name and id hold no word is read again at
- * each start, and indexes nothing.)
+ * Indexes the jobs that have no words yet, or only words written before migration 0010 (which
+ * do not say whether they are in the name or the id): ones written by SQL outside Cronboard, and
+ * every job once migration 0009 or 0010 has run. Run when a process starts, after the migrations
+ * (not under their lock: a big table takes a while, about 20 s for 100,000 jobs), in batches of
+ * its own; returns how many jobs it indexed. (A job whose name and id hold no word is read again
+ * at each start, and indexes nothing.)
  */
 export async function indexUnindexedJobs(db: MySql2Database<Record<string, unknown>>): Promise<number> {
   let indexed = 0;
   for (let after = ''; ; ) {
     const [found] = (await db.execute(
-      sql`SELECT j.id FROM jobs j WHERE j.id > ${after} AND NOT EXISTS (SELECT 1 FROM job_words w WHERE w.job_id = j.id) ORDER BY j.id LIMIT ${BATCH}`,
+      sql`SELECT j.id FROM jobs j WHERE j.id > ${after} AND ${NO_KNOWN_WORDS} ORDER BY j.id LIMIT ${BATCH}`,
     )) as unknown as [Array<{ id: string }>];
     if (!found.length) return indexed;
     for (let attempt = 1; ; attempt++) {
@@ -82,9 +107,10 @@ export async function indexUnindexedJobs(db: MySql2Database<Record<string, unkno
         indexed += await db.transaction(async (tx) => {
           const [rows] = (await tx.execute(
             sql`SELECT j.id, j.name FROM jobs j WHERE j.id IN (${sql.join(found.map((r) => sql`${r.id}`), sql`, `)})
-                  AND NOT EXISTS (SELECT 1 FROM job_words w WHERE w.job_id = j.id) LOCK IN SHARE MODE`,
+                  AND ${NO_KNOWN_WORDS} LOCK IN SHARE MODE`,
           )) as unknown as [Array<{ id: string; name: string }>];
-          await indexJobWords(tx, rows, { fresh: true });
+          // Not fresh: the words of before migration 0010 are replaced.
+          await indexJobWords(tx, rows);
           return rows.length;
         }, { isolationLevel: WORDS_ISOLATION });
         break;

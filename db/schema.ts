@@ -13,6 +13,7 @@ import {
   primaryKey,
   smallint,
   text,
+  tinyint,
   uniqueIndex,
   varchar,
 } from 'drizzle-orm/mysql-core';
@@ -94,8 +95,14 @@ export const jobWords = mysqlTable(
       .references(() => jobs.id, { onDelete: 'cascade' }),
     /** Its place among the job's words: two words the collation finds equal ("Straße", "strasse") are both kept. */
     pos: smallint('pos', { unsigned: true }).notNull(),
+    /**
+     * Where the word is: 1 the name, 2 the id, 3 both (WORD_IN_NAME, WORD_IN_ID of
+     * db/job-words.ts); 0 for a word written before migration 0010, not known (the next start
+     * indexes its job again). A search of several words needs them all in the same one.
+     */
+    fields: tinyint('fields', { unsigned: true }).notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.word, t.jobId, t.pos] }), index('job_words_job_idx').on(t.jobId)],
+  (t) => [primaryKey({ columns: [t.word, t.jobId, t.pos] }), index('job_words_job_fields_idx').on(t.jobId, t.fields)],
 );
 
 /**

@@ -5,36 +5,32 @@ import { hasWordStartingWith } from './job-words';
 
 /**
  * The jobs list's search (`q`), made to stay fast at 100,000 jobs: an infix LIKE would read every
- * row, so rare words are looked up in the word table job_words (job-words.ts), and common words
- * are checked row by row while the list walks its sort index (see list-search.ts, which picks the
- * way). Both ways apply the same condition, so the set and order of the results never depend on
- * which way was taken.
+ * row, so words are looked up in the word table job_words (job-words.ts), and common words are
+ * checked row by row while the list walks its sort index (see list-search.ts, which picks the
+ * way). Both ways apply the same rule, so the set and order of the results never depend on which
+ * way was taken.
  *
  * What matches: the search is split into words (letters, digits and `_`; anything else separates
  * them). A job matches when every word begins a word of its name, or every word begins a word of
  * its id ("back" finds "Nightly backup", "inv acme" finds "Sync invoices acme", "nightly-07" finds
- * the id "nightly-07-eu"; "voice" does not find "invoices"). Case is ignored, and accents too in
- * words of 3+ characters. Words of names and ids longer than 84 characters are not found. Words
- * of 3+ characters that are not stop words ("for", "the", ...) are looked up, so at least one
- * such word is needed: a search without one matches the names and ids that start with it, as
- * typed (index ranges). (These rules are those of the FULLTEXT index the search used before
- * migration 0009, kept as they were.)
+ * the id "nightly-07-eu"; "voice" does not find "invoices"). Case and accents are ignored (as the
+ * collation compares). Words of names and ids longer than 84 characters are not found, so neither
+ * is anything by a search word that long. A search without any word ("#", "--") matches the names
+ * and ids that start with it, as typed (index ranges).
+ *
+ * (Until migration 0010 words under 3 characters and stop words were not looked up, the rules of
+ * the FULLTEXT index the search used before migration 0009; the word table holds every word.)
  */
 
-/** InnoDB's default full-text stop words (INFORMATION_SCHEMA.INNODB_FT_DEFAULT_STOPWORD): checked as typed, not looked up. */
-const STOP_WORDS = new Set(
-  'a about an are as at be by com de en for from how i in is it la of on or that the this to was what when where who will with und www'.split(' '),
-);
-/** Shortest word looked up, and longest word found (InnoDB's full-text defaults, kept). */
-const MIN_WORD = 3;
+/** Longest word found (InnoDB's full-text default, which job_words keeps: see db/job-words.ts). */
 const MAX_WORD = 84;
 
-/** A parsed search: the words it looks up, and every word. */
+/** A parsed search. */
 export interface JobSearchPlan {
-  /** Words looked up in the word table (3 to 84 characters, not stop words), lower case. */
-  indexed: string[];
-  /** Every word, lower case (each must appear in the same name or id). */
+  /** Its words, lower case, each once (every one must begin a word of the same name or id). */
   words: string[];
+  /** False when a word is longer than MAX_WORD characters: then nothing matches. */
+  findable: boolean;
 }
 
 /** Splits a search into words the way job_words splits names and ids (job-words.ts). */
@@ -42,8 +38,7 @@ export function planJobSearch(text: string): JobSearchPlan {
   // Split first, then lower-cased: "İ" lower-cases to "i" and a combining dot, which is no
   // letter and would split the word (the dot is dropped: the collation compares "İ" as "i").
   const words = [...new Set(text.split(/[^\p{L}\p{N}_]+/u).map((w) => w.toLowerCase().replace(/i\u0307/g, 'i')).filter(Boolean))];
-  const indexed = words.filter((w) => [...w].length >= MIN_WORD && [...w].length <= MAX_WORD && !STOP_WORDS.has(w));
-  return { indexed, words };
+  return { words, findable: words.every((w) => [...w].length <= MAX_WORD) };
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -55,13 +50,13 @@ const NOT_WORD_CHAR = '[^\\p{L}\\p{N}_]';
 type SearchColumn = typeof jobs.name | typeof jobs.id;
 
 /**
- * "`word` (3+ characters) begins a word of `column` of at most MAX_WORD characters", case and
- * accents ignored as the collation ignores them. The accents need LIKE (REGEXP compares them):
- * LIKE on the column with every run of separators made one space (and over-long words removed),
- * an expensive REGEXP_REPLACE that is only reached when a cheap check cannot decide — for a word
- * and a column both in ASCII, a REGEXP finds the word's start directly.
+ * "`word` (at most MAX_WORD characters) begins a word of `column` of at most MAX_WORD
+ * characters", case and accents ignored as the collation ignores them. The accents need LIKE
+ * (REGEXP compares them): LIKE on the column with every run of separators made one space (and
+ * over-long words removed), an expensive REGEXP_REPLACE that is only reached when a cheap check
+ * cannot decide — for a word and a column both in ASCII, a REGEXP finds the word's start directly.
  */
-function beginsIndexedWord(column: SearchColumn, word: string): SQL {
+function beginsWord(column: SearchColumn, word: string): SQL {
   const rest = MAX_WORD - [...word].length;
   const normalized = sql`CONCAT(' ', REGEXP_REPLACE(${column}, ${`${WORD_CHAR}{${MAX_WORD + 1},}|${NOT_WORD_CHAR}+`}, ' '))`;
   const byLike = sql`${normalized} LIKE ${`% ${escapeLike(word)}%`}`;
@@ -71,36 +66,32 @@ function beginsIndexedWord(column: SearchColumn, word: string): SQL {
   return and(contains, or(sql`${column} REGEXP ${start}`, and(sql`${column} REGEXP ${'[^\\x{00}-\\x{7f}]'}`, byLike)))!;
 }
 
-/** "`word` (short or a stop word) begins a word of `column`", case ignored, accents compared. */
-function beginsShortWord(column: SearchColumn, word: string): SQL {
-  return sql`${column} REGEXP ${`(^|${NOT_WORD_CHAR})${word}`}`;
-}
-
 /**
- * The row-by-row condition of a search (see the module comment), without the index: what a walk
- * along the sort order checks. Undefined when the search has no indexed word (then
+ * The row-by-row condition of a search (see the module comment), without the word table: what a
+ * walk along the sort order checks. Undefined when the search has no word (then
  * {@link jobSearchCondition} is index ranges and needs no other way).
  */
 export function jobSearchFilter(text: string): SQL | undefined {
-  const plan = planJobSearch(text);
-  if (plan.indexed.length === 0) return undefined;
-  const indexed = new Set(plan.indexed);
-  const inField = (column: SearchColumn) => and(...plan.words.map((w) => (indexed.has(w) ? beginsIndexedWord(column, w) : beginsShortWord(column, w))))!;
+  const { words, findable } = planJobSearch(text);
+  if (!words.length) return undefined;
+  if (!findable) return sql`FALSE`;
+  const inField = (column: SearchColumn) => and(...words.map((w) => beginsWord(column, w)))!;
   return or(inField(jobs.name), inField(jobs.id))!;
 }
 
 /**
- * The lookup of a search in the word table: jobs with, for each indexed word, a word of name or
- * id that begins with it. Every job the search matches is among them (so a lookup followed by
- * {@link jobSearchFilter} finds exactly the matches); undefined when no word is indexed.
+ * The lookup of a search in the word table: jobs with, for each word, a word of name or id that
+ * begins with it. Every job the search matches is among them (so a lookup followed by
+ * {@link jobSearchFilter} finds exactly the matches); undefined when the search has no word.
  */
 export function jobSearchLookup(text: string): SQL | undefined {
-  const { indexed } = planJobSearch(text);
-  if (indexed.length === 0) return undefined;
-  return and(...indexed.map(hasWordStartingWith));
+  const { words, findable } = planJobSearch(text);
+  if (!words.length) return undefined;
+  if (!findable) return sql`FALSE`;
+  return and(...words.map(hasWordStartingWith));
 }
 
-/** The WHERE condition of a search (see the module comment), through the index when it can. */
+/** The WHERE condition of a search (see the module comment), through the word table when it can. */
 export function jobSearchCondition(text: string): SQL {
   const filter = jobSearchFilter(text);
   if (!filter) {

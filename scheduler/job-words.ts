@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { WORD_IN_ID, WORD_IN_NAME } from '../db/job-words';
 import { rawPoolQuery } from '../db/raw';
 import { jobs } from '../db/schema';
 
@@ -22,27 +23,45 @@ async function jobsWithWord(db: Db, word: string, limit: number): Promise<string
   return rows.map((r) => r.job_id);
 }
 
-/** Longest list of a word's jobs read whole to intersect (see searchCandidates): 10 % of 100,000 jobs. */
-const LIST_CAP = 10_000;
+/** Longest list of a word's entries read whole to intersect (see searchCandidates): a fifth of 100,000 jobs. */
+const LIST_CAP = 20_000;
 
-/** Every job holding a word that begins with `word`, or null when more than LIST_CAP entries (then not read whole). */
-async function allJobsWithWord(db: Db, word: string): Promise<ReadonlySet<string> | null> {
-  const rows = await rawPoolQuery<Array<{ job_id: string }>>(db, 'SELECT job_id FROM job_words WHERE word LIKE ? LIMIT ?', [prefixOf(word), LIST_CAP + 1]);
-  return rows.length > LIST_CAP ? null : new Set(rows.map((r) => r.job_id));
+/** A word of both the name and the id. */
+const BOTH_FIELDS = WORD_IN_NAME | WORD_IN_ID;
+
+/** A word's jobs: for each, where its words that begin with the search word are (WORD_IN_NAME | WORD_IN_ID). */
+type WordList = { fields: ReadonlyMap<string, number>; known: boolean };
+
+/**
+ * Every job holding a word that begins with `word`, with where those words are; `known` false
+ * when some entry predates migration 0010 (taken as in both fields). Null when there are more
+ * than LIST_CAP entries (then not read whole).
+ */
+async function allJobsWithWord(db: Db, word: string): Promise<WordList | null> {
+  const rows = await rawPoolQuery<Array<{ job_id: string; fields: number }>>(db, 'SELECT job_id, fields FROM job_words WHERE word LIKE ? LIMIT ?', [prefixOf(word), LIST_CAP + 1]);
+  if (rows.length > LIST_CAP) return null;
+  const fields = new Map<string, number>();
+  let known = true;
+  for (const { job_id, fields: f } of rows) {
+    if (!f) known = false;
+    fields.set(job_id, (fields.get(job_id) ?? 0) | (f || BOTH_FIELDS));
+  }
+  return { fields, known };
 }
 
-/** Job ids kept in word lists at most, per database (about 5 MB); past it the lists start again. */
-const KEPT_IDS = 100_000;
+/** Job ids kept in word lists at most, per database (about 25 MB); past it the lists start again. */
+const KEPT_IDS = 300_000;
 
 /**
  * Words' job lists (allJobsWithWord) kept between searches, per database, for as long as
  * job_words_version is unchanged: every write of words raises it (db/job-words.ts), so a list is
- * never older than the words. (A list may hold jobs deleted since: the search's check on the rows
- * finds none for them.) The jobs page reloads its list every few seconds, and paging repeats a
- * search: reading two words' lists again is most of a two-word search's time.
+ * never older than the words. (A list may hold jobs deleted since: a page read among them finds
+ * no row for those, and the count of a search is never taken from a kept list.) The jobs page
+ * reloads its list every few seconds, and paging repeats a search: reading two words' lists
+ * again is most of a two-word search's time.
  */
 class WordLists {
-  private byDb = new WeakMap<object, { version: number; lists: Map<string, ReadonlySet<string> | null>; ids: number }>();
+  private byDb = new WeakMap<object, { version: number; lists: Map<string, WordList | null>; ids: number }>();
 
   /** The lists of `db` at `version` (forgetting those of another version). */
   at(db: object, version: number) {
@@ -60,20 +79,24 @@ async function wordsVersion(db: Db): Promise<number | undefined> {
   return row ? Number(row.version) : undefined;
 }
 
+/** The jobs that may match a search (searchCandidates); `exact`: they are its matches. */
+export interface Candidates {
+  ids: string[];
+  exact: boolean;
+}
+
 /**
- * The jobs that may match a search of `words` (each must begin a word of the job): every match
- * is among them, and the search's own check on the rows does the rest. Undefined when they are
- * not known: one word held by more than `cap` jobs, or several words each held by more than
- * LIST_CAP. One word's jobs are read up to `cap` + 1 (about 1 ms for a word in 5 % of 100,000
- * jobs); several words' lists are read whole side by side, or taken from those kept since the
- * words last changed (WordLists), and intersected (about 4 ms for two words in 3–5 % when read,
- * under 1 ms when kept).
+ * The jobs that may match a search of `words` (each must begin a word of the job's name, or
+ * each one of its id): every match is among them. Undefined when they are not known: several
+ * words each held by more than LIST_CAP entries. One word's jobs are read up to `cap` + 1 (about
+ * 1 ms for a word in 5 % of 100,000 jobs) and are its matches. Several words' lists are read
+ * whole side by side, or taken from those kept since the words last changed (WordLists), and
+ * intersected (about 4 ms for two words in 3–5 % when read, under 1 ms when kept), field by
+ * field: they are the matches (`exact`) unless a list was too long to read, or holds words
+ * written before migration 0010.
  */
-export async function searchCandidates(db: Db, words: string[], cap: number): Promise<string[] | undefined> {
-  if (words.length === 1) {
-    const ids = await jobsWithWord(db, words[0], cap + 1);
-    return ids.length <= cap ? ids : undefined;
-  }
+export async function searchCandidates(db: Db, words: string[], cap: number): Promise<Candidates | undefined> {
+  if (words.length === 1) return { ids: await jobsWithWord(db, words[0], cap + 1), exact: true };
   const version = await wordsVersion(db);
   const kept = version === undefined ? undefined : wordLists.at(db, version);
   const read = await Promise.all(
@@ -83,13 +106,19 @@ export async function searchCandidates(db: Db, words: string[], cap: number): Pr
       const list = await allJobsWithWord(db, w);
       if (kept) {
         kept.lists.set(w, list);
-        kept.ids += list?.size ?? 0;
+        kept.ids += list?.fields.size ?? 0;
       }
       return list;
     }),
   );
   const lists = read.filter((l) => l !== null);
   if (!lists.length) return undefined;
-  const [first, ...others] = lists.sort((a, b) => a.size - b.size);
-  return [...first].filter((id) => others.every((s) => s.has(id)));
+  const [first, ...others] = lists.sort((a, b) => a.fields.size - b.fields.size);
+  const ids: string[] = [];
+  for (const [id, fields] of first.fields) {
+    let common = fields;
+    for (const other of others) common &= other.fields.get(id) ?? 0;
+    if (common) ids.push(id);
+  }
+  return { ids, exact: lists.length === words.length && lists.every((l) => l.known) };
 }

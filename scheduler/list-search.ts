@@ -20,15 +20,17 @@ export type SearchScope = Scope & { countWhere: SQL; counted?: Counted | Promise
 
 /**
  * How a search's page is read. The word table (job-words.ts) gives the jobs holding each word
- * (about 1 ms for a word in 5 % of 100,000 jobs, up to `cap` + 1 of them). When they are at most
- * `cap`, they hold every match: the page is read by primary key among them,
- * checked row by row, and counted among them (for a search of one word and no filters, they are
- * the matches: no count). More, the total is `cap` (not exact) and the page is read by walking the sort
- * order's index, checking entries one by one (a page of 20 takes about 20 ÷ the share of jobs
- * matching: 600 entries for a word in 3 % of them). Both ways apply the same condition
- * (job-search.ts), so a page does not depend on the way taken, and cursors work across them. A
- * search with more than `cap` matches is remembered for a while and walked without its lookup
- * (CrowdedLists).
+ * (about 1 ms for a word in 5 % of 100,000 jobs, up to `cap` + 1 of them), and for several words
+ * the jobs holding them all in the same field. When they are at most `cap`, they hold every
+ * match: the page is read by primary key among them and counted among them. When the word table
+ * says they are the matches (`exact`: one word, or several all in the same field by words that
+ * say where they are), their rows are read as they are (their count, a count of rows by primary
+ * key, skips the jobs deleted since a kept list was read); otherwise each row is checked (job-search.ts). More, the
+ * total is `cap` (not exact) and the page is read by walking the sort order's index, checking
+ * entries one by one (a page of 20 takes about 20 ÷ the share of jobs matching: 600 entries for
+ * a word in 3 % of them). Both ways apply the same rule (job-search.ts), so a page does not
+ * depend on the way taken, and cursors work across them. A search with more than `cap` matches
+ * is remembered for a while and walked without its lookup (CrowdedLists).
  */
 export async function searchScope(
   ctx: SchedulerContext,
@@ -37,6 +39,8 @@ export async function searchScope(
   cap: number,
 ): Promise<SearchScope> {
   const text = q.q;
+  const { words, findable } = planJobSearch(text);
+  if (!findable) return { where: sql`FALSE`, countWhere: sql`FALSE`, counted: { total: 0, totalExact: true } };
   const filter = jobSearchFilter(text);
   const lookup = jobSearchLookup(text);
   if (!filter || !lookup) {
@@ -44,10 +48,6 @@ export async function searchScope(
     return { where, countWhere: where };
   }
   const walk = and(filters, filter)!;
-  const { indexed, words } = planJobSearch(text);
-  // The search is one word, looked up, and nothing else: the jobs holding it are its matches
-  // (but for renames made by SQL outside Cronboard: see db/job-words.ts).
-  const pure = words.length === 1 && !filters;
   const key = JSON.stringify([text, q.state, q.task, q.lastStatus, cap]);
   const now = ctx.now().getTime();
   const crowdedAnswer: SearchScope = { where: walk, countWhere: and(walk, lookup)!, counted: { total: cap, totalExact: false } };
@@ -58,25 +58,25 @@ export async function searchScope(
       if (!c.totalExact) crowded.add(ctx.db, key, now);
       return c;
     });
-  const scopeOf = (ids: string[] | undefined): SearchScope => {
-    if (ids && ids.length <= cap) {
-      // The search and filters checked again on the rows: a job may have changed since the lookup.
-      const where = ids.length ? and(walk, inArray(jobs.id, ids))! : sql`FALSE`;
-      const counted = pure ? { total: ids.length, totalExact: true } : countAmong(where);
-      // Counted beside the page read; should that read fail first, this rejection is not left unhandled.
-      if (counted instanceof Promise) counted.catch(() => {});
-      return { where, index: { forceIndex: 'PRIMARY' }, countWhere: where, counted };
-    }
-    if (!ids && pure) {
-      crowded.add(ctx.db, key, now);
-      return crowdedAnswer;
-    }
-    // Walked; counted among the words' jobs (several words held by many jobs together), or
-    // through the word table's ranges (fewer once the filters apply, maybe).
-    const countWhere = ids ? and(walk, inArray(jobs.id, ids))! : crowdedAnswer.countWhere;
-    const counted = countAmong(countWhere);
-    counted.catch(() => {});
-    return { where: walk, countWhere, counted };
-  };
-  return scopeOf(await searchCandidates(ctx.db, indexed, cap));
+  const found = await searchCandidates(ctx.db, words, cap);
+  if (found && found.ids.length <= cap) {
+    const { ids, exact } = found;
+    // Not exact: the search and filters checked on the rows (which also skips a job changed since the lookup).
+    const where = !ids.length ? sql`FALSE` : exact ? and(filters, inArray(jobs.id, ids))! : and(walk, inArray(jobs.id, ids))!;
+    // One word's jobs, just read, are its matches: no count. (Renames made by SQL outside Cronboard aside: see db/job-words.ts.)
+    const counted = exact && words.length === 1 && !filters ? { total: ids.length, totalExact: true } : countAmong(where);
+    // Counted beside the page read; should that read fail first, this rejection is not left unhandled.
+    if (counted instanceof Promise) counted.catch(() => {});
+    return { where, index: { forceIndex: 'PRIMARY' }, countWhere: where, counted };
+  }
+  if (found?.exact && !filters) {
+    crowded.add(ctx.db, key, now);
+    return crowdedAnswer;
+  }
+  // Walked; counted among the words' jobs (several words held by many jobs together), or
+  // through the word table's ranges (fewer once the filters apply, maybe).
+  const countWhere = found ? and(found.exact ? filters : walk, inArray(jobs.id, found.ids))! : crowdedAnswer.countWhere;
+  const counted = countAmong(countWhere);
+  counted.catch(() => {});
+  return { where: walk, countWhere, counted };
 }

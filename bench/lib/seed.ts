@@ -151,8 +151,8 @@ export async function seedDashboard(url: string, o: SeedOptions): Promise<SeedRe
     await insertAll(pool, 'jobs', jobCols, jobRows);
     // The search's words, as Cronboard writes them with each job (db/job-words.ts).
     // One statement at a time: INSERT IGNOREs side by side into the same key ranges deadlock.
-    const words = jobRows.flatMap(([id, name]) => jobWordsOf({ id: id as string, name: name as string }).map((w, pos) => [w, id, pos]));
-    await insertAll(pool, 'job_words', 'word, job_id, pos', words, { oneAtATime: true });
+    const words = jobRows.flatMap(([id, name]) => jobWordsOf({ id: id as string, name: name as string }).map(({ word, fields }, pos) => [word, id, pos, fields]));
+    await insertAll(pool, 'job_words', 'word, job_id, pos, fields', words, { oneAtATime: true });
     log(`seed: ${o.jobs} jobs in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     // Executions: 1% of the jobs are busy and get half of the history; ids grow with time.

@@ -107,13 +107,21 @@ describe('what a search matches', () => {
     expect(await ids({ q: 'wha', sort: 'name' })).toEqual(['what-now', 'whatever-job']);
   });
 
+  it('looks up short words and stop words too, accents ignored, all in the same field', async () => {
+    expect(await ids({ q: 'zu nightly' })).toEqual(['zurich-nightly']); // "zu" begins "Zürich"
+    expect(await ids({ q: 'now what' })).toEqual(['what-now']);
+    expect(await ids({ q: 'xi ab' })).toEqual(['inv-split']);
+    expect(await ids({ q: 'ab inv' })).toEqual([]); // "ab" begins a word of the name, "inv" one of the id
+    expect(await ids({ q: `report ${'x'.repeat(85)}` })).toEqual([]);
+  });
+
   it('does not find a word longer than the index holds (84 characters)', async () => {
     expect(await ids({ q: 'report xxx', sort: 'name' })).toEqual(['long-ok']);
   });
 });
 
 describe('the lookup and the walk give the same pages', () => {
-  const searches = ['common', 'common task', 'rare', 'task 0001', 'plain rare', 'report', 'job', 'wha', 'nothing-such'];
+  const searches = ['common', 'common task', 'rare', 'task 0001', 'plain rare', 'plain ta', 'report', 'job', 'wha', 'nothing-such'];
   const sorts = ['nextRunAt', '-nextRunAt', 'name', '-name', 'lastRunAt', '-lastRunAt', 'updatedAt', '-createdAt'];
 
   it('on every sort, and with filters', async () => {

@@ -314,7 +314,8 @@ describe('bulkJobAction', () => {
     const deleted = await bulkJobAction(tdb.ctx, 'delete', ['b-1', 'b-2', 'b-nope']);
     expect(deleted.done).toEqual(['b-1', 'b-2']);
     expect(deleted.failed.map((f) => f.id)).toEqual(['b-nope']);
-    expect((await listJobs(tdb.ctx, { q: 'b-', sort: 'name' })).items.map((j) => j.id)).toEqual(['b-3', 'b-done']);
+    const left = (await listJobs(tdb.ctx, { q: 'b', sort: 'name' })).items.map((j) => j.id);
+    expect(left.filter((id) => id.startsWith('b-'))).toEqual(['b-3', 'b-done']);
   });
 
   it('rejects a bad id list before touching any job', async () => {

@@ -187,7 +187,8 @@ describe('listJobs', () => {
     // Words begin words ("100%_done" holds the words "100" and "_done"); LIKE wildcards are literal.
     expect((await q({ q: '100%_d' })).items.map((j) => j.id)).toEqual(['list-golf']);
     expect((await q({ q: '%' })).items).toEqual([]);
-    expect((await q({ q: '_' })).items).toEqual([]);
+    expect((await q({ q: '_' })).items.map((j) => j.id)).toEqual(['list-golf']); // `_` is a letter of words: it begins "_done"
+    expect((await q({ q: '1' })).items.map((j) => j.id)).toEqual(['list-golf']); // short words too begin words
     expect((await q({ q: 'list-g' })).items.map((j) => j.id)).toEqual(['list-golf']);
     expect((await q({ q: 'no match at all' })).items).toEqual([]);
     expect((await q({ state: 'paused' })).items.map((j) => j.id)).toEqual(['list-delta']);
