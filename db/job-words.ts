@@ -16,7 +16,9 @@ import { dbErrorCode } from './client';
  * A word is a run of letters, digits and `_` (as the search splits its text,
  * scheduler/job-search.ts) of at most 84 characters (longer ones are not found, as the search
  * says), stored as written: the column's collation (utf8mb4_unicode_ci) ignores case and accents
- * when a search compares, as the search's own check on the row does.
+ * when a search compares, as the search's own check on the row does. Each says whether it is in
+ * the name, the id or both (`fields`, since migration 0010), since a search's words must all be
+ * in the same one.
  */
 
 /** Longest word kept (InnoDB's full-text limit, which the search's rules keep: see scheduler/job-search.ts). */

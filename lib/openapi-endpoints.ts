@@ -76,7 +76,7 @@ export const PROBLEMS: Record<ProblemStatus, { name: string; description: string
 export const QUERY_HELP: Record<string, string> = {
   state: 'Only jobs in this state.',
   task: 'Only jobs running this task.',
-  q: 'Search names and ids: every word of 3+ characters must begin a word of the name (or of the id), shorter words appear anywhere in it; with no word of 3+ characters, the name or id starts with the text. Case and accents are ignored.',
+  q: 'Search names and ids: every word (letters, digits and `_`) must begin a word of the name, or every one a word of the id; with no word at all, the name or id starts with the text. Case and accents are ignored.',
   sort: 'Sort key; a leading "-" sorts descending; jobs without a value (next or last run) come last. lastRunAt is exact to 10 s (a job firing more often is placed by a run of its last 10 s). Default nextRunAt.',
   page: 'Page number, from 1. Default 1. For deep pages use `cursor`, which reads along an index instead of skipping rows.',
   cursor: 'Keyset position: `nextCursor` or `prevCursor` of a previous answer, with the same filters and sort (a cursor of another sort, or a malformed one, is a 400). Not together with `page`.',
