@@ -15,8 +15,9 @@ const staleMs = () => 3 * env().SCHEDULER_HEARTBEAT_MS;
 export const EXECUTION_COUNT_CAP = 10_000;
 
 /**
- * GET /api/jobs/{id}/executions: newest first, optional status filter. 404 for an unknown job.
- * Rows come from the (job_id, id) index; the total is counted up to EXECUTION_COUNT_CAP rows.
+ * GET /api/jobs/{id}/executions: newest first (by scheduled instant, then attempt: the fire
+ * key's order), optional status filter. 404 for an unknown job. Rows come from the fire key's
+ * index; the total is counted up to EXECUTION_COUNT_CAP rows.
  */
 export async function listExecutions(ctx: SchedulerContext, jobId: string, query: unknown): Promise<Page<Execution>> {
   const q = parseInput(listExecutionsQuerySchema, query, 'query');
@@ -30,7 +31,7 @@ export async function listExecutions(ctx: SchedulerContext, jobId: string, query
       .select()
       .from(jobExecutions)
       .where(where)
-      .orderBy(desc(jobExecutions.id))
+      .orderBy(desc(jobExecutions.scheduledFor), desc(jobExecutions.attempt))
       .limit(pageSize)
       .offset((page - 1) * pageSize),
     ctx.db

@@ -6,8 +6,8 @@ export type LastExecution = NonNullable<Job['lastExecution']>;
 
 /**
  * Each job's last execution as the dashboard and the API show it: its newest row that has
- * finished (any status but running and queued), looked up by the (job_id, id) index, newest
- * first. Read when jobs are shown, not kept on the job row: the engine would have to write every
+ * finished (any status but running and queued), newest by scheduled instant then attempt, looked
+ * up along the fire key's index. Read when jobs are shown, not kept on the job row: the engine would have to write every
  * job after every run to keep it there (see slots.ts).
  */
 export async function lastExecutions(db: Db, jobIds: string[]): Promise<Map<string, LastExecution>> {
@@ -17,8 +17,8 @@ export async function lastExecutions(db: Db, jobIds: string[]): Promise<Map<stri
     db,
     `SELECT e.job_id, e.id, e.status, COALESCE(e.finished_at, e.started_at, e.scheduled_for) AS at
        FROM jobs j STRAIGHT_JOIN job_executions e FORCE INDEX (PRIMARY)
-         ON e.id = (SELECT x.id FROM job_executions x FORCE INDEX (job_executions_job_id_idx)
-                     WHERE x.job_id = j.id AND x.status NOT IN ('running', 'queued') ORDER BY x.id DESC LIMIT 1)
+         ON e.id = (SELECT x.id FROM job_executions x FORCE INDEX (job_executions_fire_uq)
+                     WHERE x.job_id = j.id AND x.status NOT IN ('running', 'queued') ORDER BY x.scheduled_for DESC, x.attempt DESC LIMIT 1)
       WHERE j.id IN (?)`,
     [jobIds],
   );

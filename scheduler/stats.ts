@@ -213,7 +213,7 @@ export async function upcomingJobRuns(ctx: SchedulerContext, limit = 10): Promis
 
 /**
  * The job's latest `limit` finished executions that have a duration, oldest first: found among
- * its DURATION_SCAN_LIMIT latest rows (the (job_id, id) index), so a history full of missed fires
+ * its DURATION_SCAN_LIMIT latest rows (the fire key's index), so a history full of missed fires
  * cannot make this scan long.
  */
 export async function jobDurations(ctx: SchedulerContext, jobId: string, limit = 100): Promise<DurationPoint[]> {
@@ -221,19 +221,20 @@ export async function jobDurations(ctx: SchedulerContext, jobId: string, limit =
     .select({
       id: jobExecutions.id,
       scheduledFor: jobExecutions.scheduledFor,
+      attempt: jobExecutions.attempt,
       durationMs: jobExecutions.durationMs,
       status: jobExecutions.status,
     })
     .from(jobExecutions)
     .where(eq(jobExecutions.jobId, jobId))
-    .orderBy(desc(jobExecutions.id))
+    .orderBy(desc(jobExecutions.scheduledFor), desc(jobExecutions.attempt))
     .limit(DURATION_SCAN_LIMIT)
     .as('recent');
   const rows = await ctx.db
     .select()
     .from(recent)
     .where(isNotNull(recent.durationMs))
-    .orderBy(desc(recent.id))
+    .orderBy(desc(recent.scheduledFor), desc(recent.attempt))
     .limit(limit);
   return rows
     .map((r) => ({

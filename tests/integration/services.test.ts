@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors';
 import { createJob, deleteJob, getJob, pauseJob, resumeJob, runJobNow, updateJob } from '../../scheduler/jobs';
+import { listExecutions } from '../../scheduler/executions';
 import { listJobs } from '../../scheduler/list-jobs';
 import { createTestDatabase, type TestDatabase } from './helpers';
 
@@ -221,5 +222,33 @@ describe('listJobs', () => {
     expect(Object.keys(await fieldErrors(() => listJobs(tdb.ctx, { pageSize: 1000 })))).toEqual(['pageSize']);
     expect(Object.keys(await fieldErrors(() => listJobs(tdb.ctx, { sort: 'bogus' })))).toEqual(['sort']);
     expect(Object.keys(await fieldErrors(() => listJobs(tdb.ctx, { state: 'sleeping', page: 0 }))).sort()).toEqual(['page', 'state']);
+  });
+});
+
+describe("a job's history", () => {
+  it('is newest first by scheduled instant, then attempt, whatever order the rows were written in', async () => {
+    await createJob(tdb.ctx, valid({ id: 'hist-order', name: 'History order' }));
+    const at = (hhmm: string) => `2026-03-01 ${hhmm}:00.000`;
+    // Written in this order: two fires, the retry of the first, then a missed fire recorded late.
+    const rows: Array<[string, number, string]> = [
+      [at('10:00'), 1, 'failed'],
+      [at('10:05'), 1, 'succeeded'],
+      [at('10:00'), 2, 'succeeded'],
+      [at('09:00'), 1, 'missed'],
+    ];
+    for (const [scheduledFor, attempt, status] of rows) {
+      await tdb.query("INSERT INTO job_executions (job_id, scheduled_for, attempt, status) VALUES ('hist-order', ?, ?, ?)", [scheduledFor, attempt, status]);
+    }
+    const history = await listExecutions(tdb.ctx, 'hist-order', {});
+    expect(history.items.map((e) => [e.scheduledFor.slice(11, 16), e.attempt, e.status])).toEqual([
+      ['10:05', 1, 'succeeded'],
+      ['10:00', 2, 'succeeded'],
+      ['10:00', 1, 'failed'],
+      ['09:00', 1, 'missed'],
+    ]);
+    expect((await listExecutions(tdb.ctx, 'hist-order', { page: 2, pageSize: 3 })).items.map((e) => e.status)).toEqual(['missed']);
+    // The job is shown with the newest of them, not the last one written.
+    const [job] = (await listJobs(tdb.ctx, { q: 'hist-order' })).items;
+    expect(job.lastExecution).toMatchObject({ id: history.items[0].id, status: 'succeeded' });
   });
 });

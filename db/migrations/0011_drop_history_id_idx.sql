@@ -1,0 +1,1 @@
+DROP INDEX `job_executions_job_id_idx` ON `job_executions`;
