@@ -49,7 +49,7 @@ async function allJobsWithWord(db: Db, word: string): Promise<WordList | null> {
   return { fields, known };
 }
 
-/** Job ids kept in word lists at most, per database (about 25 MB); past it the lists start again. */
+/** Job ids kept in word lists and their intersections at most, per database (about 25 MB); past it they start again. */
 const KEPT_IDS = 300_000;
 
 /**
@@ -58,15 +58,16 @@ const KEPT_IDS = 300_000;
  * never older than the words. (A list may hold jobs deleted since: a page read among them finds
  * no row for those, and the count of a search is never taken from a kept list.) The jobs page
  * reloads its list every few seconds, and paging repeats a search: reading two words' lists
- * again is most of a two-word search's time.
+ * again is most of a two-word search's time, and intersecting them again about a millisecond,
+ * so the intersections are kept too.
  */
 class WordLists {
-  private byDb = new WeakMap<object, { version: number; lists: Map<string, WordList | null>; ids: number }>();
+  private byDb = new WeakMap<object, { version: number; lists: Map<string, WordList | null>; found: Map<string, Candidates | undefined>; ids: number }>();
 
-  /** The lists of `db` at `version` (forgetting those of another version). */
+  /** The lists and intersections of `db` at `version` (forgetting those of another version). */
   at(db: object, version: number) {
     let kept = this.byDb.get(db);
-    if (!kept || kept.version !== version || kept.ids > KEPT_IDS) this.byDb.set(db, (kept = { version, lists: new Map(), ids: 0 }));
+    if (!kept || kept.version !== version || kept.ids > KEPT_IDS) this.byDb.set(db, (kept = { version, lists: new Map(), found: new Map(), ids: 0 }));
     return kept;
   }
 }
@@ -99,6 +100,8 @@ export async function searchCandidates(db: Db, words: string[], cap: number): Pr
   if (words.length === 1) return { ids: await jobsWithWord(db, words[0], cap + 1), exact: true };
   const version = await wordsVersion(db);
   const kept = version === undefined ? undefined : wordLists.at(db, version);
+  const key = JSON.stringify([...words].sort());
+  if (kept?.found.has(key)) return kept.found.get(key);
   const read = await Promise.all(
     words.map(async (w) => {
       const known = kept?.lists.get(w);
@@ -111,6 +114,16 @@ export async function searchCandidates(db: Db, words: string[], cap: number): Pr
       return list;
     }),
   );
+  const found = intersect(read, words.length);
+  if (kept) {
+    kept.found.set(key, found);
+    kept.ids += found?.ids.length ?? 0;
+  }
+  return found;
+}
+
+/** The jobs in every list that is known, in one field for all (see searchCandidates). */
+function intersect(read: Array<WordList | null>, words: number): Candidates | undefined {
   const lists = read.filter((l) => l !== null);
   if (!lists.length) return undefined;
   const [first, ...others] = lists.sort((a, b) => a.fields.size - b.fields.size);
@@ -120,5 +133,5 @@ export async function searchCandidates(db: Db, words: string[], cap: number): Pr
     for (const other of others) common &= other.fields.get(id) ?? 0;
     if (common) ids.push(id);
   }
-  return { ids, exact: lists.length === words.length && lists.every((l) => l.known) };
+  return { ids, exact: lists.length === words && lists.every((l) => l.known) };
 }

@@ -1,4 +1,5 @@
-import { and, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, sql, type SQL } from 'drizzle-orm';
+import mysql from 'mysql2';
 import { jobs } from '../db/schema';
 import type { ListJobsQuery } from '../lib/schemas';
 import type { SchedulerContext } from './context';
@@ -8,6 +9,12 @@ import { countJobs, type Counted } from './count-jobs';
 import type { Scope } from './list-jobs';
 
 /** The jobs list's search: which rows a search's pages are read among (see list-jobs.ts). */
+
+/**
+ * `jobs.id IN (…)` for a non-empty list, escaped by mysql2 into one piece of SQL: as hundreds of
+ * query-builder parameters, building the page read and the count took about a millisecond.
+ */
+const idIn = (ids: string[]): SQL => sql`${jobs.id} IN (${sql.raw(mysql.escape(ids))})`;
 
 /** Searches of this process recently found to have more matches than counted. */
 const crowded = new CrowdedLists();
@@ -62,7 +69,7 @@ export async function searchScope(
   if (found && found.ids.length <= cap) {
     const { ids, exact } = found;
     // Not exact: the search and filters checked on the rows (which also skips a job changed since the lookup).
-    const where = !ids.length ? sql`FALSE` : exact ? and(filters, inArray(jobs.id, ids))! : and(walk, inArray(jobs.id, ids))!;
+    const where = !ids.length ? sql`FALSE` : and(exact ? filters : walk, idIn(ids))!;
     // One word's jobs, just read, are its matches: no count. (Renames made by SQL outside Cronboard aside: see db/job-words.ts.)
     const counted = exact && words.length === 1 && !filters ? { total: ids.length, totalExact: true } : countAmong(where);
     // Counted beside the page read; should that read fail first, this rejection is not left unhandled.
@@ -75,7 +82,7 @@ export async function searchScope(
   }
   // Walked; counted among the words' jobs (several words held by many jobs together), or
   // through the word table's ranges (fewer once the filters apply, maybe).
-  const countWhere = found ? and(found.exact ? filters : walk, inArray(jobs.id, found.ids))! : crowdedAnswer.countWhere;
+  const countWhere = found ? and(found.exact ? filters : walk, idIn(found.ids))! : crowdedAnswer.countWhere;
   const counted = countAmong(countWhere);
   counted.catch(() => {});
   return { where: walk, countWhere, counted };
