@@ -60,7 +60,7 @@ export function jobWordsOf(job: { id: string; name: string }): JobWord[] {
 
 /**
  * The isolation of a transaction that writes a job with its words: READ COMMITTED. At REPEATABLE
- * READ, indexJobWords' DELETE locks the gaps beside a job's words in the job_id index, and two
+ * READ, indexJobWords' DELETE locks the gaps beside a job's words in the (job_id, fields) index, and two
  * renames of neighbouring jobs, each inserting into the gap the other locked, deadlock.
  */
 export const WORDS_ISOLATION = 'read committed' as const;
@@ -91,7 +91,7 @@ const NO_KNOWN_WORDS = sql`NOT EXISTS (SELECT 1 FROM job_words w WHERE w.job_id 
  * Indexes the jobs that have no words yet, or only words written before migration 0010 (which
  * do not say whether they are in the name or the id): ones written by SQL outside Cronboard, and
  * every job once migration 0009 or 0010 has run. Run when a process starts, after the migrations
- * (not under their lock: a big table takes a while, about 20 s for 100,000 jobs), in batches of
+ * (not under their lock: a big table takes a while, 20–30 s for 100,000 jobs), in batches of
  * its own; returns how many jobs it indexed. (A job whose name and id hold no word is read again
  * at each start, and indexes nothing.)
  */
@@ -108,11 +108,14 @@ export async function indexUnindexedJobs(db: MySql2Database<Record<string, unkno
         // Cronboard keeps the words it was given. Words and version are committed together.
         indexed += await db.transaction(async (tx) => {
           const [rows] = (await tx.execute(
-            sql`SELECT j.id, j.name FROM jobs j WHERE j.id IN (${sql.join(found.map((r) => sql`${r.id}`), sql`, `)})
+            sql`SELECT j.id, j.name, EXISTS (SELECT 1 FROM job_words w WHERE w.job_id = j.id) AS stale
+                  FROM jobs j WHERE j.id IN (${sql.join(found.map((r) => sql`${r.id}`), sql`, `)})
                   AND ${NO_KNOWN_WORDS} LOCK IN SHARE MODE`,
-          )) as unknown as [Array<{ id: string; name: string }>];
-          // Not fresh: the words of before migration 0010 are replaced.
-          await indexJobWords(tx, rows);
+          )) as unknown as [Array<{ id: string; name: string; stale: number }>];
+          // Words of before migration 0010 go; the new ones are written as for jobs without words.
+          const stale = rows.filter((r) => Number(r.stale));
+          if (stale.length) await tx.execute(sql`DELETE FROM job_words WHERE job_id IN (${sql.join(stale.map((r) => sql`${r.id}`), sql`, `)})`);
+          await indexJobWords(tx, rows, { fresh: true });
           return rows.length;
         }, { isolationLevel: WORDS_ISOLATION });
         break;

@@ -46,7 +46,7 @@ export async function prepareDatabase(url: string, folder = migrationsFolder): P
     await conn.query('SELECT RELEASE_LOCK(?)', [lock]);
     // Jobs written by SQL outside Cronboard, and every job once migration 0009 has made the
     // table (an older set of migrations, in tests, has none). Not under the migrations' lock: on
-    // a big table it takes a while (about 20 s for 100,000 jobs), and processes starting beside
+    // a big table it takes a while (20–30 s for 100,000 jobs), and processes starting beside
     // it would time out waiting. One process at a time: one that finds another indexing goes on
     // (that one indexes until no job is left without words).
     const [indexing] = await conn.query('SELECT GET_LOCK(?, 0) AS got', [wordsLock]);

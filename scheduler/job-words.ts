@@ -88,16 +88,21 @@ export interface Candidates {
 
 /**
  * The jobs that may match a search of `words` (each must begin a word of the job's name, or
- * each one of its id): every match is among them. Undefined when they are not known: several
- * words each held by more than LIST_CAP entries. One word's jobs are read up to `cap` + 1 (about
- * 1 ms for a word in 5 % of 100,000 jobs) and are its matches. Several words' lists are read
- * whole side by side, or taken from those kept since the words last changed (WordLists), and
- * intersected (about 4 ms for two words in 3–5 % when read, under 1 ms when kept), field by
- * field: they are the matches (`exact`) unless a list was too long to read, or holds words
- * written before migration 0010.
+ * each one of its id): every match is among them. Undefined when they are not known: one word
+ * held by more than `cap` jobs, or several words each held by more than LIST_CAP entries. One
+ * word's jobs are read up to `cap` + 1 (about 1 ms for a word in 5 % of 100,000 jobs) and are its
+ * matches. Several words' lists are read whole side by side, or taken from those kept since the
+ * words last changed (WordLists), and intersected (about 4 ms for two words in 3–5 % when read,
+ * under 1 ms when kept), field by field: they are the matches (`exact`) unless a list was too
+ * long to read, or holds words written before migration 0010 — or but for jobs deleted since a
+ * kept list was read (a deletion does not change the words' version), which a count of their
+ * rows leaves out.
  */
 export async function searchCandidates(db: Db, words: string[], cap: number): Promise<Candidates | undefined> {
-  if (words.length === 1) return { ids: await jobsWithWord(db, words[0], cap + 1), exact: true };
+  if (words.length === 1) {
+    const ids = await jobsWithWord(db, words[0], cap + 1);
+    return ids.length <= cap ? { ids, exact: true } : undefined;
+  }
   const version = await wordsVersion(db);
   const kept = version === undefined ? undefined : wordLists.at(db, version);
   const key = JSON.stringify([...words].sort());

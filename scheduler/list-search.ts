@@ -30,14 +30,15 @@ export type SearchScope = Scope & { countWhere: SQL; counted?: Counted | Promise
  * (about 1 ms for a word in 5 % of 100,000 jobs, up to `cap` + 1 of them), and for several words
  * the jobs holding them all in the same field. When they are at most `cap`, they hold every
  * match: the page is read by primary key among them and counted among them. When the word table
- * says they are the matches (`exact`: one word, or several all in the same field by words that
- * say where they are), their rows are read as they are (their count, a count of rows by primary
- * key, skips the jobs deleted since a kept list was read); otherwise each row is checked (job-search.ts). More, the
+ * says they are the matches (`exact`: one word, or several all in the same field, from words that
+ * say where they are), their rows are read as they are, and counted by primary key (which leaves
+ * out jobs deleted since a kept list was read; one word's jobs, just read, need no count);
+ * otherwise each row is checked against the search's rule (job-search.ts). More than `cap`: the
  * total is `cap` (not exact) and the page is read by walking the sort order's index, checking
  * entries one by one (a page of 20 takes about 20 ÷ the share of jobs matching: 600 entries for
- * a word in 3 % of them). Both ways apply the same rule (job-search.ts), so a page does not
- * depend on the way taken, and cursors work across them. A search with more than `cap` matches
- * is remembered for a while and walked without its lookup (CrowdedLists).
+ * a word in 3 % of them). Both ways give the same rows, so a page does not depend on the way
+ * taken, and cursors work across them. A search with more than `cap` matches is remembered for a
+ * while and walked without its lookup (CrowdedLists).
  */
 export async function searchScope(
   ctx: SchedulerContext,
@@ -76,12 +77,13 @@ export async function searchScope(
     if (counted instanceof Promise) counted.catch(() => {});
     return { where, index: { forceIndex: 'PRIMARY' }, countWhere: where, counted };
   }
-  if (found?.exact && !filters) {
+  if (!found && words.length === 1 && !filters) {
+    // One word held by more than `cap` jobs (just read, so none deleted): its matches.
     crowded.add(ctx.db, key, now);
     return crowdedAnswer;
   }
-  // Walked; counted among the words' jobs (several words held by many jobs together), or
-  // through the word table's ranges (fewer once the filters apply, maybe).
+  // Walked; counted among the words' jobs (several words held by many jobs together, some maybe
+  // deleted since their lists were kept), or through the word table's ranges.
   const countWhere = found ? and(found.exact ? filters : walk, idIn(found.ids))! : crowdedAnswer.countWhere;
   const counted = countAmong(countWhere);
   counted.catch(() => {});

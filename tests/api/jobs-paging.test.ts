@@ -137,9 +137,11 @@ describe('search and the lastStatus filter', () => {
     expect(await found(`café report ${run}`)).toEqual([]);
   });
 
-  it('a short search matches the start of names and ids', async () => {
-    const res = await list({ q: 'pa', pageSize: 100 });
-    expect(res.items.map((j) => j.id).filter((id) => id.startsWith(PREFIX)).sort()).toEqual(ids);
+  it('looks short words up too: each begins a word, accents ignored', async () => {
+    // The ids' words: "paging", the run, and the number ("00" to "22").
+    expect((await found(`${run} 1`)).sort()).toEqual(ids.slice(10, 20));
+    expect((await found(`zu ${run}`)).sort()).toEqual([]); // "zu" begins "Zürich" in the names, the run is in the ids
+    expect((await found(`zu in`)).sort()).toEqual(ids.filter((_, i) => i % 3 === 0));
   });
 
   it('filters by last status, with cursors', async () => {

@@ -199,6 +199,16 @@ describe('counting a search', () => {
     expect(last.items.at(-1)?.id).toBe(`job-${Math.floor((N - 1) / 3) * 3}`);
   });
 
+  it('counts a common word with a filter among all its jobs, not the ones its lookup read', async () => {
+    // "common" is held by more jobs than a lookup reads (SEARCH_COUNT_CAP + 1); every 12th job is both.
+    const paused = Math.ceil(N / 12);
+    expect(paused).toBeLessThan(SEARCH_COUNT_CAP);
+    expect(await listJobs(ctx, { q: 'common', state: 'paused' })).toMatchObject({ total: paused, totalExact: true });
+    const last = await listJobs(ctx, { q: 'common', state: 'paused', sort: 'name', pageSize: 100, cursor: lastPageCursor('name') });
+    expect(last).toMatchObject({ total: paused, page: Math.ceil(paused / 100) });
+    expect(last.items.at(-1)?.id).toBe(`job-${Math.floor((N - 1) / 12) * 12}`);
+  });
+
   it('remembers for a while that a search has more matches than it counts, and walks it at once', async () => {
     // A clock of its own, a day ahead: nothing another test searched is remembered at it.
     let now = Date.now() + 86_400_000;

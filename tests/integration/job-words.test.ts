@@ -215,4 +215,14 @@ describe('a search of several common words', () => {
     // With a filter that leaves fewer, the count is exact again.
     expect(await listJobs(tdb.ctx, { q: 'alpha', state: 'active' })).toMatchObject({ total: 0, totalExact: true });
   });
+
+  it('counts the jobs left once some are deleted, though the lists kept from before still hold them', async () => {
+    expect(await listJobs(tdb.ctx, { q: 'alpha item' })).toMatchObject({ total: SEARCH_COUNT_CAP, totalExact: false });
+    // Deleting does not change the words' version: the kept lists and their intersection stay.
+    const before = await tdb.query<{ version: number }>('SELECT version FROM job_words_version');
+    for (let n = 0; n < 200; n++) if (n % 50 !== 0) await deleteJob(tdb.ctx, `w-${String(n).padStart(4, '0')}`);
+    expect(await tdb.query<{ version: number }>('SELECT version FROM job_words_version')).toEqual(before);
+    expect(await listJobs(tdb.ctx, { q: 'alpha item' })).toMatchObject({ total: 606 - 196, totalExact: true });
+    expect(await listJobs(tdb.ctx, { q: 'alpha beta' })).toMatchObject({ total: 18, totalExact: true });
+  });
 });
