@@ -26,6 +26,9 @@ async function jobsWithWord(db: Db, word: string, limit: number): Promise<string
 /** Longest list of a word's entries read whole to intersect (see searchCandidates): a fifth of 100,000 jobs. */
 const LIST_CAP = 20_000;
 
+/** Words of a search whose lists are read at most (the longest ones). */
+const MAX_LISTS = 4;
+
 /** A word of both the name and the id. */
 const BOTH_FIELDS = WORD_IN_NAME | WORD_IN_ID;
 
@@ -49,7 +52,7 @@ async function allJobsWithWord(db: Db, word: string): Promise<WordList | null> {
   return { fields, known };
 }
 
-/** Job ids kept in word lists and their intersections at most, per database (about 25 MB); past it they start again. */
+/** Job ids (and lists) kept in word lists and their intersections at most, per database (about 25 MB); past it they start again. */
 const KEPT_IDS = 300_000;
 
 /**
@@ -107,14 +110,16 @@ export async function searchCandidates(db: Db, words: string[], cap: number): Pr
   const kept = version === undefined ? undefined : wordLists.at(db, version);
   const key = JSON.stringify([...words].sort());
   if (kept?.found.has(key)) return kept.found.get(key);
+  // A long search reads the lists of its longest words only (then its rows are checked).
+  const looked = words.length > MAX_LISTS ? [...words].sort((a, b) => b.length - a.length).slice(0, MAX_LISTS) : words;
   const read = await Promise.all(
-    words.map(async (w) => {
+    looked.map(async (w) => {
       const known = kept?.lists.get(w);
       if (known !== undefined) return known;
       const list = await allJobsWithWord(db, w);
       if (kept) {
         kept.lists.set(w, list);
-        kept.ids += list?.fields.size ?? 0;
+        kept.ids += 1 + (list?.fields.size ?? 0);
       }
       return list;
     }),
@@ -122,7 +127,7 @@ export async function searchCandidates(db: Db, words: string[], cap: number): Pr
   const found = intersect(read, words.length);
   if (kept) {
     kept.found.set(key, found);
-    kept.ids += found?.ids.length ?? 0;
+    kept.ids += 1 + (found?.ids.length ?? 0);
   }
   return found;
 }

@@ -34,8 +34,9 @@ export type SearchScope = Scope & { countWhere: SQL; counted?: Counted | Promise
  * say where they are), their rows are read as they are, and counted by primary key (which leaves
  * out jobs deleted since a kept list was read; one word's jobs, just read, need no count);
  * otherwise each row is checked against the search's rule (job-search.ts). More than `cap`: the
- * total is `cap` (not exact) and the page is read by walking the sort order's index, checking
- * entries one by one (a page of 20 takes about 20 ÷ the share of jobs matching: 600 entries for
+ * matches are counted up to `cap` (among the words' jobs, or through the word table's ranges; one
+ * word with no filter is "500+" at once) and the page is read by walking the sort order's index,
+ * checking entries one by one (a page of 20 takes about 20 ÷ the share of jobs matching: 600 entries for
  * a word in 3 % of them). Both ways give the same rows, so a page does not depend on the way
  * taken, and cursors work across them. A search with more than `cap` matches is remembered for a
  * while and walked without its lookup (CrowdedLists).

@@ -113,6 +113,9 @@ describe('what a search matches', () => {
     expect(await ids({ q: 'xi ab' })).toEqual(['inv-split']);
     expect(await ids({ q: 'ab inv' })).toEqual([]); // "ab" begins a word of the name, "inv" one of the id
     expect(await ids({ q: `report ${'x'.repeat(85)}` })).toEqual([]);
+    // More words than lists read (the longest are read, the rows checked).
+    expect(await ids({ q: 'zurich nightly backup zu ni ba' })).toEqual(['zurich-nightly']);
+    expect(await ids({ q: 'zurich nightly backup zu ni bx' })).toEqual([]);
   });
 
   it('does not find a word longer than the index holds (84 characters)', async () => {
