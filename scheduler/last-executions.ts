@@ -7,8 +7,8 @@ export type LastExecution = NonNullable<Job['lastExecution']>;
 /**
  * Each job's last execution as the dashboard and the API show it: its newest row that has
  * finished (any status but running and queued), newest by scheduled instant then attempt, looked
- * up along the fire key's index. Read when jobs are shown, not kept on the job row: the engine would have to write every
- * job after every run to keep it there (see slots.ts).
+ * up along the fire key's index. Read when jobs are shown, not kept on the job row: the engine
+ * would have to write every job after every run to keep it there (see slots.ts).
  */
 export async function lastExecutions(db: Db, jobIds: string[]): Promise<Map<string, LastExecution>> {
   const last = new Map<string, LastExecution>();

@@ -72,7 +72,8 @@ export async function searchScope(
     const { ids, exact } = found;
     // Not exact: the search and filters checked on the rows (which also skips a job changed since the lookup).
     const where = !ids.length ? sql`FALSE` : and(exact ? filters : walk, idIn(ids))!;
-    // One word's jobs, just read, are its matches: no count. (Renames made by SQL outside Cronboard aside: see db/job-words.ts.)
+    // One word's jobs, just read, are its matches: no count. (Renames made by SQL outside
+    // Cronboard aside: see db/job-words.ts.)
     const counted = exact && words.length === 1 && !filters ? { total: ids.length, totalExact: true } : countAmong(where);
     // Counted beside the page read; should that read fail first, this rejection is not left unhandled.
     if (counted instanceof Promise) counted.catch(() => {});
