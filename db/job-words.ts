@@ -68,10 +68,15 @@ export const WORDS_ISOLATION = 'read committed' as const;
 /** Something that runs a statement: the pool's Drizzle handle or a transaction's. */
 type Executor = Pick<MySql2Database<Record<string, unknown>>, 'execute'>;
 
+/** Deletes the words of `jobs`. */
+async function deleteWordsOf(db: Executor, jobs: Array<{ id: string }>): Promise<void> {
+  await db.execute(sql`DELETE FROM job_words WHERE job_id IN (${sql.join(jobs.map((j) => sql`${j.id}`), sql`, `)})`);
+}
+
 /** Indexes the words of `jobs` anew (after a create, a replace or a rename); `fresh`: they have none yet. In a transaction, run it at WORDS_ISOLATION. */
 export async function indexJobWords(db: Executor, jobs: Array<{ id: string; name: string }>, { fresh = false }: { fresh?: boolean } = {}): Promise<void> {
   if (!jobs.length) return;
-  if (!fresh) await db.execute(sql`DELETE FROM job_words WHERE job_id IN (${sql.join(jobs.map((j) => sql`${j.id}`), sql`, `)})`);
+  if (!fresh) await deleteWordsOf(db, jobs);
   const rows = jobs.flatMap((j) => jobWordsOf(j).map(({ word, fields }, pos) => [word, j.id, pos, fields]));
   // IGNORE: two processes starting at once may index the same job (indexUnindexedJobs). Escaped
   // by mysql2 into one statement: a thousand jobs' words as query-builder parameters took most
@@ -114,7 +119,7 @@ export async function indexUnindexedJobs(db: MySql2Database<Record<string, unkno
           )) as unknown as [Array<{ id: string; name: string; stale: number }>];
           // Words of before migration 0010 go; the new ones are written as for jobs without words.
           const stale = rows.filter((r) => Number(r.stale));
-          if (stale.length) await tx.execute(sql`DELETE FROM job_words WHERE job_id IN (${sql.join(stale.map((r) => sql`${r.id}`), sql`, `)})`);
+          if (stale.length) await deleteWordsOf(tx, stale);
           await indexJobWords(tx, rows, { fresh: true });
           return rows.length;
         }, { isolationLevel: WORDS_ISOLATION });

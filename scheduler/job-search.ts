@@ -67,38 +67,29 @@ function beginsWord(column: SearchColumn, word: string): SQL {
 }
 
 /**
- * The row-by-row condition of a search (see the module comment), without the word table: what a
- * walk along the sort order checks. Undefined when the search has no word (then
- * {@link jobSearchCondition} is index ranges and needs no other way).
+ * The row-by-row condition of a search of words (see the module comment), without the word
+ * table: what a walk along the sort order checks. FALSE when a word is too long to be found.
  */
-export function jobSearchFilter(text: string): SQL | undefined {
-  const { words, findable } = planJobSearch(text);
-  if (!words.length) return undefined;
+export function jobSearchFilter({ words, findable }: JobSearchPlan): SQL {
   if (!findable) return sql`FALSE`;
   const inField = (column: SearchColumn) => and(...words.map((w) => beginsWord(column, w)))!;
   return or(inField(jobs.name), inField(jobs.id))!;
 }
 
 /**
- * The lookup of a search in the word table: jobs with, for each word, a word of name or id that
- * begins with it. Every job the search matches is among them (so a lookup followed by
- * {@link jobSearchFilter} finds exactly the matches); undefined when the search has no word.
+ * The lookup of a search of words in the word table: jobs with, for each word, a word of name or
+ * id that begins with it. Every job the search matches is among them (so a lookup followed by
+ * {@link jobSearchFilter} finds exactly the matches).
  */
-export function jobSearchLookup(text: string): SQL | undefined {
-  const { words, findable } = planJobSearch(text);
-  if (!words.length) return undefined;
+export function jobSearchLookup({ words, findable }: JobSearchPlan): SQL {
   if (!findable) return sql`FALSE`;
-  return and(...words.map(hasWordStartingWith));
+  return and(...words.map(hasWordStartingWith))!;
 }
 
-/** The WHERE condition of a search (see the module comment), through the word table when it can. */
-export function jobSearchCondition(text: string): SQL {
-  const filter = jobSearchFilter(text);
-  if (!filter) {
-    const prefix = `${escapeLike(text)}%`;
-    return or(like(jobs.name, prefix), like(jobs.id, prefix))!;
-  }
-  return and(jobSearchLookup(text), filter)!;
+/** The condition of a search without any word ("#", "--"): names and ids that start with it, as typed (index ranges). */
+export function jobSearchPrefix(text: string): SQL {
+  const prefix = `${escapeLike(text)}%`;
+  return or(like(jobs.name, prefix), like(jobs.id, prefix))!;
 }
 
 /** How long a list (a search, or filters alone) is remembered as having more matches than the list counts (see {@link CrowdedLists}). */

@@ -3,7 +3,7 @@ import mysql from 'mysql2';
 import { jobs } from '../db/schema';
 import type { ListJobsQuery } from '../lib/schemas';
 import type { SchedulerContext } from './context';
-import { CrowdedLists, jobSearchCondition, jobSearchFilter, jobSearchLookup, planJobSearch } from './job-search';
+import { CrowdedLists, jobSearchFilter, jobSearchLookup, jobSearchPrefix, planJobSearch } from './job-search';
 import { searchCandidates } from './job-words';
 import { countJobs, type Counted } from './count-jobs';
 import type { Scope } from './list-jobs';
@@ -48,15 +48,15 @@ export async function searchScope(
   cap: number,
 ): Promise<SearchScope> {
   const text = q.q;
-  const { words, findable } = planJobSearch(text);
-  if (!findable) return { where: sql`FALSE`, countWhere: sql`FALSE`, counted: { total: 0, totalExact: true } };
-  const filter = jobSearchFilter(text);
-  const lookup = jobSearchLookup(text);
-  if (!filter || !lookup) {
-    const where = and(filters, jobSearchCondition(text))!;
+  const plan = planJobSearch(text);
+  const { words, findable } = plan;
+  if (!words.length) {
+    const where = and(filters, jobSearchPrefix(text))!;
     return { where, countWhere: where };
   }
-  const walk = and(filters, filter)!;
+  if (!findable) return { where: sql`FALSE`, countWhere: sql`FALSE`, counted: { total: 0, totalExact: true } };
+  const lookup = jobSearchLookup(plan);
+  const walk = and(filters, jobSearchFilter(plan))!;
   const key = JSON.stringify([text, q.state, q.task, q.lastStatus, cap]);
   const now = ctx.now().getTime();
   const crowdedAnswer: SearchScope = { where: walk, countWhere: and(walk, lookup)!, counted: { total: cap, totalExact: false } };
