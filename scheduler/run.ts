@@ -27,16 +27,23 @@ export interface Outcome {
   durationMs: number;
 }
 
+/**
+ * The lines a run logs, kept for its row's `log` column (up to MAX_LOG characters). One object
+ * and one scope per run, the array made by the first line: this runs for every fire.
+ */
 function collectingLogger(): { log: TaskLogger; text: () => string } {
-  const lines: string[] = [];
+  let lines: string[] | null = null;
   let size = 0;
-  const push = (level: string) => (message: string) => {
-    const line = `${new Date().toISOString()} ${level.toUpperCase()} ${String(message)}`;
+  const push = (level: string, message: string) => {
+    const line = `${new Date().toISOString()} ${level} ${String(message)}`;
     if (size + line.length > MAX_LOG) return;
     size += line.length + 1;
-    lines.push(line);
+    (lines ??= []).push(line);
   };
-  return { log: { info: push('info'), warn: push('warn'), error: push('error') }, text: () => lines.join('\n') };
+  return {
+    log: { info: (message) => push('INFO', message), warn: (message) => push('WARN', message), error: (message) => push('ERROR', message) },
+    text: () => (lines ? lines.join('\n') : ''),
+  };
 }
 
 function serializeResult(value: unknown): string | null {
@@ -55,6 +62,19 @@ function errorText(err: Error): string {
   const message = err.message || err.name;
   const cause = err.cause instanceof Error ? err.cause.message || (err.cause as { code?: string }).code : undefined;
   return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
+}
+
+/** A run's outcome, `started` being its performance.now() at the start. */
+function outcomeOf(status: ExecutionStatus, err: Error | null, result: unknown, log: string, finishedAt: Date, started: number): Outcome {
+  return {
+    status,
+    error: err ? errorText(err).slice(0, 10_000) : null,
+    stack: err?.stack?.slice(0, 20_000) ?? null,
+    log,
+    result: serializeResult(result),
+    finishedAt,
+    durationMs: Math.max(0, Math.round(performance.now() - started)),
+  };
 }
 
 /**
@@ -90,56 +110,45 @@ export async function runTask(
 ): Promise<Outcome> {
   const { log, text } = collectingLogger();
   const started = performance.now();
-  const finish = (status: ExecutionStatus, err: Error | null, result: unknown = undefined): Outcome => ({
-    status,
-    error: err ? errorText(err).slice(0, 10_000) : null,
-    stack: err?.stack?.slice(0, 20_000) ?? null,
-    log: text(),
-    result: serializeResult(result),
-    finishedAt: now(),
-    durationMs: Math.max(0, Math.round(performance.now() - started)),
-  });
+  const finish = (status: ExecutionStatus, err: Error | null, result?: unknown): Outcome => outcomeOf(status, err, result, text(), now(), started);
   const task = getTask(job.task);
   if (!task) return finish('failed', new Error(`Unknown task "${job.task}": it is not in scheduler/tasks/index.ts on this server.`));
   const args = task.args.safeParse(job.args);
   if (!args.success) {
     return finish('failed', new Error(`The stored arguments no longer match task "${job.task}": ${args.error.message}`));
   }
+  // Aborted (by its timeout or a shutdown), or thrown: the outcome says which.
+  const failed = (thrown: unknown): Outcome => {
+    const reason = signal.aborted ? signal.reason : undefined;
+    if (reason instanceof RunAborted) return finish(reason.cause === 'timeout' ? 'timed_out' : 'interrupted', reason);
+    return finish('failed', coerceError(thrown));
+  };
+  if (signal.aborted) return failed(signal.reason);
+  let returned: unknown;
+  try {
+    returned = task.run(args.data, { jobId: job.id, executionId: execution.id, scheduledFor: execution.scheduledFor, attempt: execution.attempt, signal, log, db, quiet });
+  } catch (thrown) {
+    return failed(thrown);
+  }
+  // A task that returned a value (not a promise) is over: no promise to wait for.
+  if (!isThenable(returned)) return finish('succeeded', null, returned);
   let onAbort: (() => void) | undefined;
   try {
     // One promise for the task and the abort (a task that ignores its signal must still end its
     // row when aborted): a Promise.race of two costs more allocations per run.
     const result = await new Promise<unknown>((resolve, reject) => {
-      if (signal.aborted) {
-        reject(signal.reason);
-        return;
-      }
       onAbort = () => reject(signal.reason);
       onAbortOf(signal).add(onAbort);
-      // Promise.try-like: a task that throws at once rejects like one that rejects later.
-      try {
-        Promise.resolve(
-          task.run(args.data, {
-            jobId: job.id,
-            executionId: execution.id,
-            scheduledFor: execution.scheduledFor,
-            attempt: execution.attempt,
-            signal,
-            log,
-            db,
-            quiet,
-          }),
-        ).then(resolve, reject);
-      } catch (err) {
-        reject(err);
-      }
+      Promise.resolve(returned).then(resolve, reject);
     });
     return finish('succeeded', null, result);
   } catch (thrown) {
-    const reason = signal.aborted ? signal.reason : undefined;
-    if (reason instanceof RunAborted) return finish(reason.cause === 'timeout' ? 'timed_out' : 'interrupted', reason);
-    return finish('failed', coerceError(thrown));
+    return failed(thrown);
   } finally {
     if (onAbort) onAbortOf(signal).delete(onAbort);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

@@ -12,7 +12,12 @@ import { DEFAULT_JOB_OPTIONS } from '../../lib/types';
 import { logPath, measureWindow, peakRssMb, ROOT, serverPid, sleep, spawnNode, stopChild, type RunOptions } from './proc';
 import { makeSample, type Sample } from './stats';
 
-export const BENCH_DATABASE_URL = 'mysql://root@127.0.0.1:3306/cronboard_bench';
+/**
+ * The engine benchmark's database (dropped and made again for each run). BENCH_DATABASE_URL points it
+ * elsewhere: another server, or this one through its Unix socket
+ * (`mysql://root@localhost/cronboard_bench?socketPath=/run/mysqld/mysqld.sock`).
+ */
+export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/cronboard_bench';
 const INSERT_CHUNK = 1000;
 
 export async function runCronboard(n: number, o: RunOptions): Promise<Sample> {
