@@ -34,6 +34,11 @@ const testTasks: Record<string, TaskDefinition['run']> = {
   },
   'thenable.value': () => ({ then: (resolve: (v: unknown) => void) => resolve('from a thenable') }),
   'hang': () => new Promise(() => {}),
+  'odd.then': () => ({
+    get then(): never {
+      throw new Error('no then here');
+    },
+  }),
   'execution': (_args, ctx) => ({ jobId: ctx.jobId, executionId: ctx.executionId, attempt: ctx.attempt, scheduledFor: ctx.scheduledFor.toISOString() }),
 };
 
@@ -77,6 +82,10 @@ describe('runTask', () => {
 
   it('waits for a thenable that is not a Promise', async () => {
     expect(await run('thenable.value')).toMatchObject({ status: 'succeeded', result: '"from a thenable"' });
+  });
+
+  it('fails a task whose returned value throws when asked for `then`', async () => {
+    expect(await run('odd.then')).toMatchObject({ status: 'failed', error: 'no then here' });
   });
 
   it('gives the task its job id, execution id, attempt and scheduled instant', async () => {

@@ -125,13 +125,16 @@ export async function runTask(
   };
   if (signal.aborted) return failed(signal.reason);
   let returned: unknown;
+  let pending: boolean;
   try {
     returned = task.run(args.data, { jobId: job.id, executionId: execution.id, scheduledFor: execution.scheduledFor, attempt: execution.attempt, signal, log, db, quiet });
+    // (Inside the try: reading `then` may throw, on a value odd enough.)
+    pending = isThenable(returned);
   } catch (thrown) {
     return failed(thrown);
   }
   // A task that returned a value (not a promise) is over: no promise to wait for.
-  if (!isThenable(returned)) return finish('succeeded', null, returned);
+  if (!pending) return finish('succeeded', null, returned);
   let onAbort: (() => void) | undefined;
   try {
     // One promise for the task and the abort (a task that ignores its signal must still end its
