@@ -183,7 +183,7 @@ async function runOnce(): Promise<Run> {
       values: [new Date(loaded.start), new Date(loaded.end)],
       rowsAsArray: true,
     });
-    console.error(`[bench] latest start of each second under load (ms): ${(perSecond as Array<[number]>).map((r) => r[0]).join(' ')}`);
+    console.error(`[bench] latest start of each second under load, from ${new Date(loaded.start).toISOString()} (ms): ${(perSecond as Array<[number]>).map((r) => r[0]).join(' ')}`);
     // The retention run may outlast the window: wait for its outcome.
     const deadline = Date.now() + 300_000;
     let retention: { status: string; duration_ms: number | null; result: string | null; started_at: Date | null } | undefined;
