@@ -27,7 +27,7 @@ export async function runCronboard(n: number, o: RunOptions): Promise<Sample> {
   const conn = await mysql.createConnection({ uri: url, timezone: 'Z' });
   const log = logPath(`cronboard-${n}`);
   try {
-    await insertFiringJobs(conn, n);
+    await insertFiringJobs(conn, n, o.task);
     // As `npm run scheduler` runs it: bundled, plain node.
     // BENCH_ENGINE_NODE_ARGS: node flags for the engine (say `--cpu-prof --cpu-prof-dir=/tmp/prof`).
     const nodeArgs = process.env.BENCH_ENGINE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -69,19 +69,27 @@ export async function runCronboard(n: number, o: RunOptions): Promise<Sample> {
   }
 }
 
+/** The tasks the engine benchmark can give its jobs, with their arguments. */
+export const BENCH_TASKS: Record<string, Record<string, unknown>> = {
+  /** Logs a line and returns a value at once. */
+  'log.message': { message: 'bench' },
+  /** Waits 0 ms on a timer: returns a promise, as a task doing I/O does. */
+  'util.sleep': { ms: 0 },
+};
+
 /**
- * N active `log.message` jobs (`bench-000000`, …), every 1 s, anchored on the current whole
- * second, due at the next one. Also used by bench/interference.ts.
+ * N active jobs (`bench-000000`, …) of `task` (BENCH_TASKS), every 1 s, anchored on the current
+ * whole second, due at the next one. Also used by bench/interference.ts.
  */
-export async function insertFiringJobs(conn: mysql.Connection, n: number): Promise<void> {
+export async function insertFiringJobs(conn: mysql.Connection, n: number, task = 'log.message'): Promise<void> {
   const anchor = Math.floor(Date.now() / 1000) * 1000;
   const trigger = JSON.stringify({ type: 'interval', every: { seconds: 1 }, timezone: 'UTC', anchorAt: new Date(anchor).toISOString() });
   const options = JSON.stringify(DEFAULT_JOB_OPTIONS);
-  const args = JSON.stringify({ message: 'bench' });
+  const args = JSON.stringify(BENCH_TASKS[task]);
   for (let i = 0; i < n; i += INSERT_CHUNK) {
     const rows = Array.from({ length: Math.min(INSERT_CHUNK, n - i) }, (_, k) => {
       const id = `bench-${String(i + k).padStart(6, '0')}`;
-      return [id, id, 'log.message', args, trigger, 'active', new Date(anchor + 1000), options];
+      return [id, id, task, args, trigger, 'active', new Date(anchor + 1000), options];
     });
     await conn.query('INSERT INTO jobs (id, name, task, args, `trigger`, state, next_run_at, options) VALUES ?', [rows]);
   }

@@ -11,6 +11,8 @@ export interface RunOptions {
   warmupMs: number;
   /** After the window, how long late fires of the window may still start. */
   settleMs: number;
+  /** The task of Cronboard's jobs (BENCH_TASKS): `log.message` returns at once, `util.sleep` (0 ms) returns a promise. */
+  task?: string;
 }
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
