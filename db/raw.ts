@@ -1,6 +1,7 @@
 import { getTableColumns, type Table } from 'drizzle-orm';
 import mysql from 'mysql2/promise';
 import type { Db } from './client';
+import { memo } from '../lib/memo';
 
 /**
  * Plain mysql2 for the engine's hot path. Building a statement of hundreds of rows through
@@ -160,21 +161,16 @@ export class SqlInstant {
     private readonly literal: string,
   ) {}
 
-  private static readonly cache = new Map<number, SqlInstant>();
+  /**
+   * The literals made, by millisecond: instants of a few seconds around now are what is asked
+   * for, so the cache starts again when full. The pool's own formatting (timezone 'Z'), so a
+   * literal is exactly what the Date would give.
+   */
+  private static readonly byMs = memo(20_000, (ms: number) => new SqlInstant(ms, mysql.escape(new Date(ms), false, 'Z')));
 
   /** The literal of `date` (null stays null, for SQL NULL). */
   static of(date: Date | null | undefined): SqlInstant | null {
-    if (!date) return null;
-    const ms = date.getTime();
-    let instant = SqlInstant.cache.get(ms);
-    if (!instant) {
-      // Instants of a few seconds around now are what is asked for: the cache starts again when full.
-      if (SqlInstant.cache.size >= 20_000) SqlInstant.cache.clear();
-      // The pool's own formatting (timezone 'Z'), so a literal is exactly what the Date would give.
-      instant = new SqlInstant(ms, mysql.escape(date, false, 'Z'));
-      SqlInstant.cache.set(ms, instant);
-    }
-    return instant;
+    return date ? SqlInstant.byMs(date.getTime()) : null;
   }
 
   /** What mysql2's escaping writes for this value. */

@@ -1,5 +1,6 @@
 import { Cron, type CronOptions } from 'croner';
 import cronstrue from 'cronstrue';
+import { memo } from './memo';
 
 /**
  * The croner options that give DESIGN.md's cron meaning: 5 or 6 fields (seconds first),
@@ -74,25 +75,15 @@ export function cronSyntaxError(expression: string): string | null {
   return null;
 }
 
-/** Descriptions kept by expression (see {@link describeCron}); at most this many. */
-const DESCRIPTIONS_KEPT = 1000;
-const descriptions = new Map<string, string | null>();
-
 /**
  * The schedule in words ("At 02:30 AM"), via cronstrue; null when it cannot describe it. Kept by
- * expression: jobs share a few expressions, and describing one took about a tenth of a jobs
- * list's request (20 jobs, each described).
+ * expression (up to 1,000): jobs share a few expressions, and describing one took about a tenth
+ * of a jobs list's request (20 jobs, each described).
  */
-export function describeCron(expression: string): string | null {
-  const known = descriptions.get(expression);
-  if (known !== undefined) return known;
-  let words: string | null;
+export const describeCron: (expression: string) => string | null = memo(1000, (expression: string) => {
   try {
-    words = cronstrue.toString(expression.trim(), { use24HourTimeFormat: true, verbose: false });
+    return cronstrue.toString(expression.trim(), { use24HourTimeFormat: true, verbose: false });
   } catch {
-    words = null;
+    return null;
   }
-  if (descriptions.size >= DESCRIPTIONS_KEPT) descriptions.clear();
-  descriptions.set(expression, words);
-  return words;
-}
+});

@@ -1,3 +1,5 @@
+import { memo } from './memo';
+
 /** True when `zone` is an IANA time zone this runtime knows (e.g. "Europe/Berlin", "UTC"). */
 export function isValidTimeZone(zone: string): boolean {
   if (!zone || zone.length > 64) return false;
@@ -15,40 +17,42 @@ export function listTimeZones(): string[] {
   return ['UTC', ...zones.filter((z) => z !== 'UTC')];
 }
 
-/** Formatters kept by what they format and their zone (see {@link formatter}); at most this many. */
-const FORMATTERS_KEPT = 2000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * The formatter of `kind` in `zone`, made once: making one costs tens of microseconds, and a page
- * of jobs formats hundreds of instants (this took about a third of the jobs page's render).
- */
-function formatter(kind: string, zone: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
-  const key = `${kind} ${zone}`;
-  let f = formatters.get(key);
-  if (!f) {
-    f = make();
-    if (formatters.size >= FORMATTERS_KEPT) formatters.clear();
-    formatters.set(key, f);
-  }
-  return f;
-}
+/** Formatters kept per zone, of each kind: making one costs tens of microseconds, and a page of jobs formats hundreds of instants (this took about a third of the jobs page's render). */
+const FORMATTERS_KEPT = 1000;
 
 /** A 24 h en-US formatter that gives every wall-clock field of an instant in `zone`. */
-function wallFormatter(zone: string): Intl.DateTimeFormat {
-  return formatter('wall', zone, () =>
-    new Intl.DateTimeFormat('en-US', {
+const wallFormatter = memo(FORMATTERS_KEPT, (zone: string) =>
+  new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }),
+);
+
+/** The en-CA formatter of formatInZone in `zone`, to the second or to the minute. */
+const dateTimeFormatter = (withSeconds: boolean) =>
+  memo(FORMATTERS_KEPT, (zone: string) =>
+    new Intl.DateTimeFormat('en-CA', {
       timeZone: zone,
-      hourCycle: 'h23',
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
-      second: '2-digit',
+      second: withSeconds ? '2-digit' : undefined,
+      hourCycle: 'h23',
     }),
   );
-}
+const toTheSecond = dateTimeFormatter(true);
+const toTheMinute = dateTimeFormatter(false);
+
+/** A formatter that names `zone` ("CET"). */
+const zoneNameFormatter = memo(FORMATTERS_KEPT, (zone: string) => new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' }));
 
 /**
  * The wall clock of `instant` (ms) in `zone`, as if it were a UTC time (ms, whole seconds): the
@@ -72,18 +76,7 @@ export function offsetMs(instant: number, zone: string): number {
 /** Formats an instant as "2026-11-24 09:30:00" in the given zone (24 h clock). */
 export function formatInZone(date: Date | string, timeZone: string, withSeconds = true): string {
   const d = typeof date === 'string' ? new Date(date) : date;
-  const parts = formatter(withSeconds ? 'ymdhms' : 'ymdhm', timeZone, () =>
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: withSeconds ? '2-digit' : undefined,
-      hourCycle: 'h23',
-    }),
-  ).formatToParts(d);
+  const parts = (withSeconds ? toTheSecond : toTheMinute)(timeZone).formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const time = `${get('hour')}:${get('minute')}${withSeconds ? `:${get('second')}` : ''}`;
   return `${get('year')}-${get('month')}-${get('day')} ${time}`;
@@ -92,7 +85,7 @@ export function formatInZone(date: Date | string, timeZone: string, withSeconds 
 /** Short zone name at an instant, e.g. "CET", "GMT+1". */
 export function zoneAbbreviation(date: Date | string, timeZone: string): string {
   const d = typeof date === 'string' ? new Date(date) : date;
-  const part = formatter('abbr', timeZone, () => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }))
+  const part = zoneNameFormatter(timeZone)
     .formatToParts(d)
     .find((p) => p.type === 'timeZoneName');
   return part?.value ?? timeZone;

@@ -64,19 +64,6 @@ function errorText(err: Error): string {
   return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
 }
 
-/** A run's outcome, `started` being its performance.now() at the start. */
-function outcomeOf(status: ExecutionStatus, err: Error | null, result: unknown, log: string, finishedAt: Date, started: number): Outcome {
-  return {
-    status,
-    error: err ? errorText(err).slice(0, 10_000) : null,
-    stack: err?.stack?.slice(0, 20_000) ?? null,
-    log,
-    result: serializeResult(result),
-    finishedAt,
-    durationMs: Math.max(0, Math.round(performance.now() - started)),
-  };
-}
-
 /**
  * The callbacks to call when a signal aborts: one listener per signal, whatever the number of runs
  * sharing it (the engine's shutdown signal is shared by every run in progress, and an
@@ -110,7 +97,15 @@ export async function runTask(
 ): Promise<Outcome> {
   const { log, text } = collectingLogger();
   const started = performance.now();
-  const finish = (status: ExecutionStatus, err: Error | null, result?: unknown): Outcome => outcomeOf(status, err, result, text(), now(), started);
+  const finish = (status: ExecutionStatus, err: Error | null, result: unknown = undefined): Outcome => ({
+    status,
+    error: err ? errorText(err).slice(0, 10_000) : null,
+    stack: err?.stack?.slice(0, 20_000) ?? null,
+    log: text(),
+    result: serializeResult(result),
+    finishedAt: now(),
+    durationMs: Math.max(0, Math.round(performance.now() - started)),
+  });
   const task = getTask(job.task);
   if (!task) return finish('failed', new Error(`Unknown task "${job.task}": it is not in scheduler/tasks/index.ts on this server.`));
   const args = task.args.safeParse(job.args);
