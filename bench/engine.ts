@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --n 100,1000,5000 --window 25 --repeat 3 --systems cronboard,floor,bullmq --ramp --task log.message]`
+ * `npm run bench [-- --n 100,1000,5000 --window 25 --repeat 3 --systems cronboard,floor,bullmq --ramp --task log.message --trigger interval]`
  *
  * N jobs each firing every second, measured one system after another on this machine:
  * Cronboard's engine (MariaDB), croner in memory (the floor) and BullMQ job schedulers (Redis).
@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBullmq } from './lib/bullmq';
-import { BENCH_TASKS, runCronboard } from './lib/cronboard';
+import { BENCH_TASKS, BENCH_TRIGGERS, runCronboard } from './lib/cronboard';
 import { runFloor } from './lib/floor';
 import { ROOT, type RunOptions } from './lib/proc';
 import { calibrate, calibrationText } from './lib/report';
@@ -36,14 +36,17 @@ const { values: flags } = parseArgs({
     'ramp-to': { type: 'string', default: '40000' },
     /** The task of Cronboard's jobs: log.message (returns at once) or util.sleep (0 ms, a promise). */
     task: { type: 'string', default: 'log.message' },
+    /** The trigger of Cronboard's jobs: interval (every 1 s) or cron (`* * * * * *` in Europe/Berlin). */
+    trigger: { type: 'string', default: 'interval' },
   },
 });
 
 const ns = flags.n.split(',').map((s) => Number(s.trim()));
 const repeat = Number(flags.repeat);
 const systems = flags.systems.split(',').map((s) => s.trim());
-const options: RunOptions = { windowS: Number(flags.window), warmupMs: 5000, settleMs: 3000, task: flags.task };
+const options: RunOptions = { windowS: Number(flags.window), warmupMs: 5000, settleMs: 3000, task: flags.task, trigger: flags.trigger };
 if (!BENCH_TASKS[flags.task]) throw new Error(`--task takes one of ${Object.keys(BENCH_TASKS).join(', ')}, got "${flags.task}"`);
+if (!BENCH_TRIGGERS[flags.trigger]) throw new Error(`--trigger takes one of ${Object.keys(BENCH_TRIGGERS).join(', ')}, got "${flags.trigger}"`);
 for (const v of [...ns, repeat, options.windowS]) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`--n, --window and --repeat take positive integers, got ${v}`);
 }
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
     for (const system of systems) medians.push(medianSample(perSystem.get(system)!));
   }
 
-  console.log(`\nN jobs each firing every second (Cronboard's run task ${options.task}); ${options.windowS} s window after a ${options.warmupMs / 1000} s warm-up; median of ${repeat} run(s).`);
+  console.log(`\nN jobs each firing every second (Cronboard's: task ${options.task}, ${options.trigger} trigger); ${options.windowS} s window after a ${options.warmupMs / 1000} s warm-up; median of ${repeat} run(s).`);
   console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${fmt(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}; ${calibrationText(calibration)}.\n`);
   console.log(table(medians));
   const ratios: Array<{ n: number; p99VsFloor: number; p99VsBullmq: number }> = [];

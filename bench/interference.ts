@@ -144,14 +144,15 @@ interface Run {
   perSecond: number[];
 }
 
-async function runOnce(): Promise<Run> {
+async function runOnce(runNumber: number): Promise<Run> {
   console.error(`[bench] seeding 10,000 dashboard jobs and ${fmt(opt.old)} old executions…`);
   await dropDatabase(DATABASE_URL);
   await prepareDatabase(DATABASE_URL);
   await seedDashboard(DATABASE_URL, { jobs: 10_000, executions: 0, oldExecutions: opt.old, log: (l) => console.error(`[bench] ${l}`) });
   const conn = await mysql.createConnection({ uri: DATABASE_URL, timezone: 'Z' });
-  const engineLog = logPath('interference-engine');
-  const serverLog = logPath('interference-server');
+  // One log per run: the output of a run with a bad second stays there to be read.
+  const engineLog = logPath(`interference-engine-${runNumber}`);
+  const serverLog = logPath(`interference-server-${runNumber}`);
   let engine: ChildProcess | undefined;
   let server: BenchServer | undefined;
   try {
@@ -214,7 +215,7 @@ async function main(): Promise<void> {
   const runs: Run[] = [];
   for (let i = 1; i <= opt.repeat; i++) {
     console.error(`[bench] run ${i} of ${opt.repeat}`);
-    const run = await runOnce();
+    const run = await runOnce(i);
     console.error(`[bench] run ${i}: p99 ${fmt(run.before.ms.p99, 1)} ms alone, ${fmt(run.during.ms.p99, 1)} ms under load: ${fmt(run.ratio, 2)}×`);
     runs.push(run);
   }

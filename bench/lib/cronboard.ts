@@ -27,7 +27,7 @@ export async function runCronboard(n: number, o: RunOptions): Promise<Sample> {
   const conn = await mysql.createConnection({ uri: url, timezone: 'Z' });
   const log = logPath(`cronboard-${n}`);
   try {
-    await insertFiringJobs(conn, n, o.task);
+    await insertFiringJobs(conn, n, o.task, o.trigger);
     // As `npm run scheduler` runs it: bundled, plain node.
     // BENCH_ENGINE_NODE_ARGS: node flags for the engine (say `--cpu-prof --cpu-prof-dir=/tmp/prof`).
     const nodeArgs = process.env.BENCH_ENGINE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -78,12 +78,22 @@ export const BENCH_TASKS: Record<string, Record<string, unknown>> = {
 };
 
 /**
- * N active jobs (`bench-000000`, …) of `task` (BENCH_TASKS), every 1 s, anchored on the current
- * whole second, due at the next one. Also used by bench/interference.ts.
+ * The triggers the engine benchmark can give its jobs, each firing every second from `anchor` (a
+ * whole second). A cron job's next fire is computed by croner in the job's zone; an interval's is
+ * arithmetic.
  */
-export async function insertFiringJobs(conn: mysql.Connection, n: number, task = 'log.message'): Promise<void> {
+export const BENCH_TRIGGERS: Record<string, (anchor: number) => Record<string, unknown>> = {
+  interval: (anchor) => ({ type: 'interval', every: { seconds: 1 }, timezone: 'UTC', anchorAt: new Date(anchor).toISOString() }),
+  cron: () => ({ type: 'cron', expression: '* * * * * *', timezone: 'Europe/Berlin' }),
+};
+
+/**
+ * N active jobs (`bench-000000`, …) of `task` (BENCH_TASKS) and `trigger` (BENCH_TRIGGERS), every
+ * 1 s from the current whole second, due at the next one. Also used by bench/interference.ts.
+ */
+export async function insertFiringJobs(conn: mysql.Connection, n: number, task = 'log.message', triggerKind = 'interval'): Promise<void> {
   const anchor = Math.floor(Date.now() / 1000) * 1000;
-  const trigger = JSON.stringify({ type: 'interval', every: { seconds: 1 }, timezone: 'UTC', anchorAt: new Date(anchor).toISOString() });
+  const trigger = JSON.stringify(BENCH_TRIGGERS[triggerKind](anchor));
   const options = JSON.stringify(DEFAULT_JOB_OPTIONS);
   const args = JSON.stringify(BENCH_TASKS[task]);
   for (let i = 0; i < n; i += INSERT_CHUNK) {

@@ -13,6 +13,8 @@ export interface RunOptions {
   settleMs: number;
   /** The task of Cronboard's jobs (BENCH_TASKS): `log.message` returns at once, `util.sleep` (0 ms) returns a promise. */
   task?: string;
+  /** The trigger of Cronboard's jobs (BENCH_TRIGGERS): `interval` (every 1 s) or `cron` (`* * * * * *` in Europe/Berlin). */
+  trigger?: string;
 }
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
