@@ -1,4 +1,4 @@
-import { cronCalculator, describeCron } from '../../lib/cron';
+import { describeCron, nextCronRun } from '../../lib/cron';
 import { intervalMs, type Trigger } from '../../lib/schemas';
 import { formatInZone, zoneAbbreviation } from '../../lib/time';
 import type { StoredTrigger } from '../../lib/types';
@@ -39,7 +39,7 @@ export function nextFireTime(trigger: StoredTriggerWithAnchor, after: Date): Dat
     case 'cron': {
       // croner's nextRun(d) is strictly after d; to include `start` itself, ask from 1 ms before.
       const from = start !== null && start > after.getTime() ? new Date(start - 1) : after;
-      next = cronCalculator(trigger.expression, trigger.timezone).nextRun(from);
+      next = nextCronRun(trigger.expression, trigger.timezone, from);
       break;
     }
     case 'interval': {
