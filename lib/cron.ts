@@ -116,18 +116,31 @@ function steadyOffset(zone: string, hour: number): Steady | null {
   if (known !== undefined) return known;
   let first = hour;
   while (hour - first < STEADY_CAP && !steadyKept.has(`${zone}\n${first - 1}`)) first--;
-  let previous = steadyKept.get(`${zone}\n${first - 1}`) ?? null;
+  let previous = steadyKept.get(`${zone}\n${first - 1}`);
+  // An hour's count is known once the walk started from a kept hour, passed a change, or reached
+  // the cap; the first hours of a walk from nowhere are counted short and not kept.
+  let exact = previous !== undefined;
+  let value: Steady | null = null;
   for (let h = first; h <= hour; h++) {
     const start = h * HOUR_MS;
     const offset = offsetMs(start, zone);
     // Zones change their offset at most once in an hour.
-    const steady = offsetMs(start + HOUR_MS - 1, zone) === offset && offset % 60_000 === 0;
-    const value = steady ? { offset: offset / 60_000, hours: previous?.offset === offset / 60_000 ? Math.min(STEADY_CAP, previous.hours + 1) : 1 } : null;
-    if (steadyKept.size >= STEADY_KEPT) steadyKept.clear();
-    steadyKept.set(`${zone}\n${h}`, value);
+    if (offsetMs(start + HOUR_MS - 1, zone) !== offset || offset % 60_000 !== 0) {
+      value = null;
+      exact = true;
+    } else {
+      const same = previous?.offset === offset / 60_000;
+      if (!same && previous !== undefined) exact = true; // a change at the start of this hour
+      value = { offset: offset / 60_000, hours: same ? Math.min(STEADY_CAP, previous!.hours + 1) : 1 };
+      if (value.hours === STEADY_CAP) exact = true;
+    }
+    if (exact) {
+      if (steadyKept.size >= STEADY_KEPT) steadyKept.clear();
+      steadyKept.set(`${zone}\n${h}`, value);
+    }
     previous = value;
   }
-  return previous;
+  return value;
 }
 
 /** croner at a fixed UTC offset (key: offset in minutes and expression). */
