@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_JOB_OPTIONS, type StoredJobOptions } from '../lib/types';
 import { planFire } from './misfire';
-import type { StoredTriggerWithAnchor } from './triggers';
+import { nextFireTime, type StoredTriggerWithAnchor } from './triggers';
 
 const at = (iso: string) => new Date(iso);
 const everySecond: StoredTriggerWithAnchor = { type: 'interval', every: { seconds: 1 }, timezone: 'UTC', anchorAt: '2026-01-01T00:00:00.000Z' };
@@ -77,5 +77,38 @@ describe('planFire (misfire policy)', () => {
     expect(plan.next).toBeNull();
     expect(plan.runAt).toBeNull();
     expect(plan.missed).toEqual([{ at: at('2026-01-01T10:00:00Z'), count: 10, until: at('2026-01-01T10:00:09Z') }]);
+  });
+
+  it('counts an interval backlog by arithmetic exactly as stepping through it does, ends and starts included', () => {
+    /** The backlog as stepping fire by fire finds it. */
+    function stepped(trigger: StoredTriggerWithAnchor, dueAt: Date, now: Date) {
+      let [latest, previous, count] = [dueAt, dueAt, 1];
+      let next = nextFireTime(trigger, dueAt);
+      while (next && next <= now) [previous, latest, count, next] = [latest, next, count + 1, nextFireTime(trigger, next)];
+      return { latest, previous, count, next };
+    }
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const periods = [{ seconds: 1 }, { seconds: 7 }, { minutes: 1 }, { minutes: 90 }, { days: 1 }, { weeks: 1 }];
+    const base = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 0; i < 300; i++) {
+      const every = periods[i % periods.length];
+      const period = (every.seconds ?? 0) * 1000 + (every.minutes ?? 0) * 60_000 + (every.days ?? 0) * 86_400_000 + (every.weeks ?? 0) * 604_800_000;
+      const anchor = base + Math.floor(random() * 10 * period);
+      const trigger: StoredTriggerWithAnchor = { type: 'interval', every, timezone: 'UTC', anchorAt: new Date(anchor).toISOString() };
+      const dueAt = nextFireTime(trigger, new Date(anchor + Math.floor(random() * 5 * period)))!;
+      const now = new Date(dueAt.getTime() + Math.floor(random() * 3000 * period));
+      if (i % 3 === 1) trigger.endAt = new Date(dueAt.getTime() + Math.floor(random() * 4000 * period)).toISOString();
+      if (i % 5 === 2) trigger.startAt = new Date(anchor - period / 2).toISOString();
+      const want = stepped(trigger, dueAt, now);
+      const grace = Math.floor(random() * 2 * period);
+      const plan = planFire({ nextRunAt: dueAt, trigger, options: { ...DEFAULT_JOB_OPTIONS, misfireGraceMs: grace } }, now);
+      const case_ = JSON.stringify({ trigger, dueAt, now, grace });
+      expect(plan.next?.toISOString(), case_).toBe(want.next?.toISOString());
+      if (want.count === 1) continue;
+      const runs = now.getTime() - want.latest.getTime() <= grace;
+      expect(plan.runAt?.toISOString(), case_).toBe(runs ? want.latest.toISOString() : undefined);
+      expect(plan.missed, case_).toEqual([{ at: dueAt, count: runs ? want.count - 1 : want.count, until: runs ? want.previous : want.latest }]);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { JobRow } from '../db/schema';
-import { nextFireTime } from './triggers';
+import { intervalFiresThrough, nextFireTime } from './triggers';
 
 /**
  * The misfire policy: given a job's due fire and the clock, which fire runs now, which are
@@ -68,6 +68,14 @@ export function planFire(job: Pick<JobRow, 'nextRunAt' | 'trigger' | 'options'>,
   let previous = dueAt;
   let count = 1;
   let next: Date | null = after;
+  // An interval's backlog is counted by arithmetic, however long; other triggers step through it.
+  const span = intervalFiresThrough(job.trigger, after, now);
+  if (span) {
+    previous = span.beforeLast ?? dueAt;
+    latest = span.last;
+    count += span.count;
+    next = nextFireTime(job.trigger, latest);
+  }
   while (isDue(next) && count < MAX_COUNTED_MISSES) {
     previous = latest;
     latest = next;

@@ -64,6 +64,22 @@ export function nextFireTime(trigger: StoredTriggerWithAnchor, after: Date): Dat
   return next;
 }
 
+/**
+ * The fires of an interval trigger from `first` (one of its fires) through `until`, by
+ * arithmetic: how many, the last and the one before it (null: only one). Null for other
+ * triggers, and when the trigger ends within the span: those are stepped through with
+ * nextFireTime. A day of missed fires every second is 86,400 steps of that.
+ */
+export function intervalFiresThrough(trigger: StoredTriggerWithAnchor, first: Date, until: Date): { count: number; last: Date; beforeLast: Date | null } | null {
+  if (trigger.type !== 'interval' || first.getTime() > until.getTime()) return null;
+  const period = intervalMs(trigger.every);
+  const steps = Math.floor((until.getTime() - first.getTime()) / period);
+  const last = first.getTime() + steps * period;
+  const end = trigger.endAt ? Date.parse(trigger.endAt) : null;
+  if ((end !== null && last >= end) || !(last <= MAX_INSTANT)) return null;
+  return { count: steps + 1, last: new Date(last), beforeLast: steps > 0 ? new Date(last - period) : null };
+}
+
 /** The next `count` fires strictly after `from`. */
 export function upcomingFires(trigger: StoredTriggerWithAnchor, count: number, from: Date): Date[] {
   const runs: Date[] = [];
