@@ -11,6 +11,8 @@ import { intervalFiresThrough, nextFireTime } from './triggers';
 const MAX_COUNTED_MISSES = 100_000;
 /** With coalesce off, at most this many `missed` rows are written for one catch-up. */
 const MAX_MISSED_ROWS = 1000;
+/** The largest count a `missed` row holds (its missed_count is a signed INT). */
+const MAX_MISSED_COUNT = 2_147_483_647;
 
 /** What claiming a job's due fire will write. Pure: a function of the job and the clock. */
 export interface FirePlan {
@@ -73,7 +75,7 @@ export function planFire(job: Pick<JobRow, 'nextRunAt' | 'trigger' | 'options'>,
   if (span) {
     previous = span.beforeLast ?? dueAt;
     latest = span.last;
-    count += span.count;
+    count = Math.min(MAX_MISSED_COUNT, count + span.count);
     next = nextFireTime(job.trigger, latest);
   }
   while (isDue(next) && count < MAX_COUNTED_MISSES) {
