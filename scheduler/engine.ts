@@ -55,8 +55,9 @@ export class Engine {
   private readonly pollMs: number;
   private readonly batchSize: number;
   private readonly lookaheadMs: number;
-  /** The lookahead in use: lookaheadMs, or more while claims take long; when it was last set (performance.now()). */
+  /** The lookahead in use: lookaheadMs, or more while claims take long (timing.ts, nextLookahead). */
   private lookahead: number;
+  /** When the lookahead was last set (performance.now()), for its decay. */
   private lookaheadSetAt = 0;
   private readonly heartbeatMs: number;
   private readonly shutdownGraceMs: number;

@@ -49,7 +49,6 @@ export async function forEachConcurrent<T>(items: T[], limit: number, fn: (item:
   if (failure) throw (failure as { error: unknown }).error;
 }
 
-
 /** The lookahead grows to twice what claiming the due fires took, up to this. */
 export const MAX_LOOKAHEAD_MS = 1000;
 /**
