@@ -8,6 +8,7 @@ import { Recorder } from './recorder';
 import { RunAborted, runTask } from './run';
 import { LeaseBook } from './slots';
 import { retryDelayMs, settleWithin } from './timing';
+import { scavengeIfFilled } from './young-gc';
 
 /**
  * The runs an engine has claimed: it starts them (a fire claimed ahead at its instant), records
@@ -30,6 +31,14 @@ interface Running {
  */
 const START_AT_ONCE = 2048;
 const START_SLICE = 256;
+
+/**
+ * An instant whose first fires are claimed at least this long before it (and before any other
+ * instant's) is prepared for: V8's young generation is scavenged when it is more than YOUNG_FULL
+ * full (young-gc.ts).
+ */
+const PREPARE_MS = 40;
+const YOUNG_FULL = 0.4;
 
 /** A settled promise, the placeholder of a run's `done` while it starts. */
 const DONE = Promise.resolve();
@@ -138,6 +147,13 @@ export class Runner {
     }
     // A gate whose instant has come opens now, its runs with it.
     for (const gate of added) gate.arm();
+    // Room in V8's young generation for the burst of starting them, made while there is time:
+    // once an instant, when its first runs are claimed and it is the next to come.
+    if (added.length > 0) {
+      let soonest = Infinity;
+      for (const at of this.gates.keys()) soonest = Math.min(soonest, at);
+      if (added.some((gate) => gate.at === soonest) && soonest - this.ctx.now().getTime() > PREPARE_MS) scavengeIfFilled(YOUNG_FULL);
+    }
   }
 
   /**
