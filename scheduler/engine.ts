@@ -11,7 +11,7 @@ import { heartbeat, recoverDeadInstances, recoverOrphans, removeHeartbeat } from
 import { RunAborted } from './run';
 import { BusyTracker } from './quiet';
 import { Runner } from './runner';
-import { forEachConcurrent, loopBackoffMs, nextLookahead } from './timing';
+import { forEachConcurrent, loopBackoffMs } from './timing';
 
 export interface EngineOptions {
   ctx: SchedulerContext;
@@ -24,7 +24,7 @@ export interface EngineOptions {
   /**
    * How far ahead fires are claimed. The database work of a fire is done up to this long before
    * it, and a local timer starts it on time. Default 50 ms, growing to twice the time a turn's
-   * claims take (at most 1 s) under load and halving back every 30 s; 0 claims fires only
+   * claims take (at most 1 s) under load and shrinking back by a tenth a turn; 0 claims fires only
    * once due. (Fires claimed ahead by an instance that dies are recorded as interrupted: the
    * window is kept as short as the load allows.)
    */
@@ -41,6 +41,14 @@ export interface EngineOptions {
  * pool has 10 connections; the rest record outcomes and serve the heartbeat.
  */
 const CLAIM_PARALLEL = 3;
+/** The lookahead grows to twice what claiming the due fires took, up to this. */
+const MAX_LOOKAHEAD_MS = 1000;
+/**
+ * …and shrinks back by this factor a turn. Slowly: a database that was slow to claim once (a
+ * retention run deleting beside the engine, say) is likely to be slow again in the next seconds,
+ * and a fire claimed too late starts late.
+ */
+const LOOKAHEAD_DECAY = 0.9;
 /** When a batch cannot be written as a whole, its jobs are claimed one at a time, this many side by side. */
 const SINGLE_CLAIM_CONCURRENCY = 4;
 
@@ -55,10 +63,8 @@ export class Engine {
   private readonly pollMs: number;
   private readonly batchSize: number;
   private readonly lookaheadMs: number;
-  /** The lookahead in use: lookaheadMs, or more while claims take long (timing.ts, nextLookahead). */
+  /** The lookahead in use: lookaheadMs, or more while claims take long. */
   private lookahead: number;
-  /** When the lookahead was last set (performance.now()), for its decay. */
-  private lookaheadSetAt = 0;
   private readonly heartbeatMs: number;
   private readonly shutdownGraceMs: number;
   private readonly log: EngineLogger;
@@ -196,9 +202,8 @@ export class Engine {
       if (ids.length < this.batchSize * CLAIM_PARALLEL || batches.every((b) => b.claimed === 0)) break;
     }
     // Claiming many fires takes a while: claim further ahead, so that they still start on time.
-    const claimEnded = performance.now();
-    this.lookahead = nextLookahead({ current: this.lookahead, min: this.lookaheadMs, claimMs: claimEnded - claimStarted, elapsedMs: claimEnded - this.lookaheadSetAt });
-    this.lookaheadSetAt = claimEnded;
+    const claimMs = performance.now() - claimStarted;
+    this.lookahead = this.lookaheadMs ? Math.min(MAX_LOOKAHEAD_MS, Math.max(this.lookaheadMs, 2 * claimMs, this.lookahead * LOOKAHEAD_DECAY)) : 0;
     const [fire, retry] = await Promise.all([earliestFire(db), earliestQueued(db)]);
     const now = this.ctx.now().getTime();
     // Wake `lookaheadMs` before the next fire. Fires within that window left unclaimed are

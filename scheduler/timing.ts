@@ -49,25 +49,3 @@ export async function forEachConcurrent<T>(items: T[], limit: number, fn: (item:
   if (failure) throw (failure as { error: unknown }).error;
 }
 
-/** The lookahead grows to twice what claiming the due fires took, up to this. */
-export const MAX_LOOKAHEAD_MS = 1000;
-/**
- * …and halves back every this long. Slowly: while something else loads the database (a retention
- * run deleting beside the engine, say), a claim turn takes from one to four times its usual time
- * from one second to the next, and a fire claimed after its instant starts late. (Shrinking by a
- * tenth a turn, until 2026-12-07, brought it back within about 6 s at one turn a second: under a
- * retention run a 110 ms turn came with 91 ms of lookahead, and half of that second's fires
- * started 16 ms late.)
- */
-const LOOKAHEAD_HALF_LIFE_MS = 30_000;
-
-/**
- * The engine's next lookahead (how far ahead of their instant fires are claimed), after a turn
- * whose claims took `claimMs`, `elapsedMs` after the last one: at least `min`, twice `claimMs`,
- * and the current one decayed by the time since. A `min` of 0 means never ahead.
- */
-export function nextLookahead(o: { current: number; min: number; claimMs: number; elapsedMs: number }): number {
-  if (o.min === 0) return 0;
-  const decayed = o.current * 0.5 ** (Math.max(0, o.elapsedMs) / LOOKAHEAD_HALF_LIFE_MS);
-  return Math.min(MAX_LOOKAHEAD_MS, Math.max(o.min, 2 * o.claimMs, decayed));
-}
