@@ -69,13 +69,13 @@ export function sessionOf(conn: RawConnection): object {
 }
 
 /** Runs one statement on a connection of the pool, outside any transaction. */
-export async function rawPoolQuery<T = mysql.ResultSetHeader>(db: Db, sql: string, values: unknown[] = []): Promise<T> {
+export async function rawPoolQuery<T = mysql.ResultSetHeader>(db: Db, sql: string | mysql.QueryOptions, values: unknown[] = []): Promise<T> {
   return rawQuery<T>(clientOf(db) as RawConnection, sql, values);
 }
 
 /** Runs one statement; returns the rows (SELECT) or the result header (INSERT, UPDATE). */
-export async function rawQuery<T = mysql.ResultSetHeader>(conn: RawConnection, sql: string, values: unknown[] = []): Promise<T> {
-  const [result] = await conn.query(sql, values);
+export async function rawQuery<T = mysql.ResultSetHeader>(conn: RawConnection, sql: string | mysql.QueryOptions, values: unknown[] = []): Promise<T> {
+  const [result] = await conn.query(typeof sql === 'string' ? { sql } : sql, values);
   return result as T;
 }
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { rawPoolQuery } from '../../db/raw';
-import { nearbyRuns } from '../../lib/nearby';
 import { EXECUTION_STATUSES } from '../../lib/schemas';
 import { defineTask } from '../task';
 
@@ -24,7 +23,19 @@ const MAX_RANGE_GAP = 64;
 
 /** Sorted ids as [first, last] ranges, a new one wherever two ids are more than `gap` apart. */
 export function idRanges(sorted: number[], gap: number): Array<[number, number]> {
-  return nearbyRuns(sorted, (id) => id, gap).map((run) => [run[0], run.at(-1)!]);
+  const ranges: Array<[number, number]> = [];
+  if (sorted.length === 0) return ranges;
+  let [first, last] = [sorted[0], sorted[0]];
+  for (let i = 1; i < sorted.length; i++) {
+    const id = sorted[i];
+    if (id - last > gap) {
+      ranges.push([first, last]);
+      first = id;
+    }
+    last = id;
+  }
+  ranges.push([first, last]);
+  return ranges;
 }
 
 /** The statuses retention deletes: running and queued rows stay, however old (their outcome is still to be written). */
@@ -58,23 +69,29 @@ export const pruneHistory = defineTask({
     let deleted = 0;
     let batchMs = 50;
     for (const status of FINISHED) {
-      let after: { scheduled_for: Date; id: number } | undefined;
+      let after: [number, string] | undefined;
       for (;;) {
         // Between the engine's bursts (claims, fires starting): a batch that could overlap one (twice
         // the last batch's time: batches vary) waits for it to pass.
         await ctx.quiet?.(2 * batchMs + 10);
         ctx.signal.throwIfAborted();
         const started = performance.now();
-        const batch = await rawPoolQuery<Array<{ id: number; scheduled_for: Date }>>(
+        // Rows as [id, scheduled_for] with the instant as the server's text (a keyset value sent
+        // back as it came): no object and no Date per row, in the process that starts the fires.
+        const batch = await rawPoolQuery<Array<[number, string]>>(
           ctx.db,
-          `SELECT id, scheduled_for FROM job_executions FORCE INDEX (job_executions_status_sched_idx)
-            WHERE status = ? AND scheduled_for < ?${after ? ' AND (scheduled_for > ? OR (scheduled_for = ? AND id > ?))' : ''}
-            ORDER BY scheduled_for, id LIMIT ?`,
-          after ? [status, cutoff, after.scheduled_for, after.scheduled_for, after.id, PRUNE_BATCH] : [status, cutoff, PRUNE_BATCH],
+          {
+            sql: `SELECT id, scheduled_for FROM job_executions FORCE INDEX (job_executions_status_sched_idx)
+                   WHERE status = ? AND scheduled_for < ?${after ? ' AND (scheduled_for > ? OR (scheduled_for = ? AND id > ?))' : ''}
+                   ORDER BY scheduled_for, id LIMIT ?`,
+            rowsAsArray: true,
+            dateStrings: true,
+          },
+          after ? [status, cutoff, after[1], after[1], after[0], PRUNE_BATCH] : [status, cutoff, PRUNE_BATCH],
         );
         if (batch.length === 0) break;
         after = batch[batch.length - 1];
-        deleted += await deleteBatch(ctx.db, batch.map((r) => Number(r.id)).sort((a, b) => a - b), cutoff);
+        deleted += await deleteBatch(ctx.db, batch.map((row) => Number(row[0])).sort((a, b) => a - b), cutoff);
         if (batch.length < PRUNE_BATCH) break;
         batchMs = performance.now() - started;
         await new Promise((resolve) => setTimeout(resolve, batchMs * PAUSE_RATIO));
