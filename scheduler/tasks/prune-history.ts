@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { rawPoolQuery } from '../../db/raw';
+import { nearbyRuns } from '../../lib/nearby';
 import { EXECUTION_STATUSES } from '../../lib/schemas';
 import { defineTask } from '../task';
 
@@ -23,19 +24,7 @@ const MAX_RANGE_GAP = 64;
 
 /** Sorted ids as [first, last] ranges, a new one wherever two ids are more than `gap` apart. */
 export function idRanges(sorted: number[], gap: number): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  if (sorted.length === 0) return ranges;
-  let [first, last] = [sorted[0], sorted[0]];
-  for (let i = 1; i < sorted.length; i++) {
-    const id = sorted[i];
-    if (id - last > gap) {
-      ranges.push([first, last]);
-      first = id;
-    }
-    last = id;
-  }
-  ranges.push([first, last]);
-  return ranges;
+  return nearbyRuns(sorted, (id) => id, gap).map((run) => [run[0], run.at(-1)!]);
 }
 
 /** The statuses retention deletes: running and queued rows stay, however old (their outcome is still to be written). */
