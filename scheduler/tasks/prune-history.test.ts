@@ -1,17 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import { idRanges } from './prune-history';
+import { joinRanges } from './prune-history';
 
-describe('idRanges', () => {
-  it('joins sorted ids into ranges, starting a new one past the gap', () => {
-    expect(idRanges([1, 2, 3, 10, 11, 70, 200], 64)).toEqual([
+describe('joinRanges', () => {
+  it('joins sorted ranges that start at most the gap after the previous one ends', () => {
+    expect(
+      joinRanges(
+        [
+          [1, 10],
+          [64, 70],
+          [135, 140],
+          [200, 200],
+        ],
+        64,
+      ),
+    ).toEqual([
       [1, 70],
-      [200, 200],
+      [135, 200],
     ]);
-    expect(idRanges([5, 7, 9], 1)).toEqual([
+    expect(
+      joinRanges(
+        [
+          [5, 5],
+          [7, 7],
+          [9, 9],
+        ],
+        1,
+      ),
+    ).toEqual([
       [5, 5],
       [7, 7],
       [9, 9],
     ]);
-    expect(idRanges([], 64)).toEqual([]);
+    expect(joinRanges([], 64)).toEqual([]);
+  });
+
+  it('does not change the ranges it is given', () => {
+    const ranges: Array<[number, number]> = [
+      [1, 2],
+      [3, 4],
+    ];
+    expect(joinRanges(ranges, 64)).toEqual([[1, 4]]);
+    expect(ranges).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 });

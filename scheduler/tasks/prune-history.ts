@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { rawPoolQuery } from '../../db/raw';
-import { nearbyRuns } from '../../lib/nearby';
 import { EXECUTION_STATUSES } from '../../lib/schemas';
 import { defineTask } from '../task';
 
@@ -19,13 +18,43 @@ export const PRUNE_BATCH = 2000;
  */
 const PAUSE_RATIO = 0.5;
 
-/** Ids of a batch further apart than this are deleted as separate ranges (the rows between are read, not always deleted). */
+/**
+ * Ids of a batch further apart than this are deleted as separate ranges (the rows between are read,
+ * not always deleted). The batch is read summed up in blocks of this many consecutive ids.
+ */
 const MAX_RANGE_GAP = 64;
 
-/** Sorted ids as [first, last] ranges, a new one wherever two ids are more than `gap` apart. */
-export function idRanges(sorted: number[], gap: number): Array<[number, number]> {
-  return nearbyRuns(sorted, (id) => id, gap).map((run) => [run[0], run.at(-1)!]);
+/**
+ * Ranges [first, last] sorted by first id, joined wherever the next one starts at most `gap` ids
+ * after the end of the one before: a batch's blocks as the stretches one statement deletes. (Each
+ * block spans fewer than `gap` ids, so this gives the same stretches as walking the ids themselves.)
+ */
+export function joinRanges(sorted: Array<[number, number]>, gap: number): Array<[number, number]> {
+  const joined: Array<[number, number]> = [];
+  for (const [first, last] of sorted) {
+    const end = joined.at(-1);
+    if (end && first - end[1] <= gap) end[1] = Math.max(end[1], last);
+    else joined.push([first, last]);
+  }
+  return joined;
 }
+
+/** Rows of the walk after a keyset position (scheduled_for as the server's text, id). */
+const AFTER = ' AND (scheduled_for > ? OR (scheduled_for = ? AND id > ?))';
+
+/**
+ * The next batch of a status's walk, summed up by the database in blocks of MAX_RANGE_GAP ids: per
+ * block its first and last id, its rows, and the keyset position of its last row in the walk's
+ * order, as text that sorts in that order (`<scheduled_for> <id, 20 digits>`). A few dozen small
+ * rows instead of one per old row: the engine's process, where this task runs, allocates almost
+ * nothing per row deleted (reading them one by one was more than the engine's own allocation at
+ * 1,000 fires a second, and every young-generation collection it caused delayed the fires).
+ */
+const batchBlocksSql = (after: boolean) => `
+  SELECT MIN(id), MAX(id), COUNT(*), MAX(CONCAT(scheduled_for, ' ', LPAD(id, 20, '0')))
+    FROM (SELECT id, scheduled_for FROM job_executions FORCE INDEX (job_executions_status_sched_idx)
+           WHERE status = ? AND scheduled_for < ?${after ? AFTER : ''} ORDER BY scheduled_for, id LIMIT ?) batch
+   GROUP BY id DIV ${MAX_RANGE_GAP} ORDER BY 1`;
 
 /** The statuses retention deletes: running and queued rows stay, however old (their outcome is still to be written). */
 const FINISHED = EXECUTION_STATUSES.filter((status) => status !== 'running' && status !== 'queued');
@@ -36,7 +65,8 @@ const FINISHED = EXECUTION_STATUSES.filter((status) => status !== 'running' && s
  *    before the cutoff, read from the (status, scheduled_for) index alone, starting after the last
  *    row of the previous batch (a keyset, so no batch re-reads the entries the previous ones
  *    deleted and purge has not yet removed — what makes a repeated
- *    `DELETE … WHERE scheduled_for < ? LIMIT n` slow down);
+ *    `DELETE … WHERE scheduled_for < ? LIMIT n` slow down), summed up by the database as the
+ *    batch's stretches of ids (batchBlocksSql);
  * 2. `DELETE … WHERE id BETWEEN first AND last OR …` (or `id IN (…)` when the ids are scattered):
  *    stretches of old rows, far below the newest ids, so the engine's inserts of new fires (at
  *    the end of the primary key) are never blocked by the retention run.
@@ -65,23 +95,33 @@ export const pruneHistory = defineTask({
         await ctx.quiet?.(2 * batchMs + 10);
         ctx.signal.throwIfAborted();
         const started = performance.now();
-        // Rows as [id, scheduled_for] with the instant as the server's text (a keyset value sent
-        // back as it came): no object and no Date per row, in the process that starts the fires.
-        const batch = await rawPoolQuery<Array<[number, string]>>(
+        const blocks = await rawPoolQuery<Array<[number, number, number, string]>>(
           ctx.db,
-          {
-            sql: `SELECT id, scheduled_for FROM job_executions FORCE INDEX (job_executions_status_sched_idx)
-                   WHERE status = ? AND scheduled_for < ?${after ? ' AND (scheduled_for > ? OR (scheduled_for = ? AND id > ?))' : ''}
-                   ORDER BY scheduled_for, id LIMIT ?`,
-            rowsAsArray: true,
-            dateStrings: true,
-          },
+          { sql: batchBlocksSql(after !== undefined), rowsAsArray: true },
           after ? [status, cutoff, after[1], after[1], after[0], PRUNE_BATCH] : [status, cutoff, PRUNE_BATCH],
         );
-        if (batch.length === 0) break;
-        after = batch[batch.length - 1];
-        deleted += await deleteBatch(ctx.db, batch.map((row) => Number(row[0])).sort((a, b) => a - b), cutoff);
-        if (batch.length < PRUNE_BATCH) break;
+        if (blocks.length === 0) break;
+        let rows = 0;
+        let last = '';
+        for (const block of blocks) {
+          rows += Number(block[2]);
+          if (block[3] > last) last = block[3];
+        }
+        const from = after;
+        const space = last.lastIndexOf(' ');
+        after = [Number(last.slice(space + 1)), last.slice(0, space)];
+        deleted += await deleteBatch(ctx.db, {
+          ranges: joinRanges(
+            blocks.map((block) => [Number(block[0]), Number(block[1])]),
+            MAX_RANGE_GAP,
+          ),
+          rows,
+          status,
+          cutoff,
+          from,
+          to: after,
+        });
+        if (rows < PRUNE_BATCH) break;
         batchMs = performance.now() - started;
         await new Promise((resolve) => setTimeout(resolve, batchMs * PAUSE_RATIO));
       }
@@ -91,25 +131,48 @@ export const pruneHistory = defineTask({
   },
 });
 
+/** A batch of a status's walk: its rows' ids in ranges, and where it starts and ends in the walk. */
+interface Batch {
+  ranges: Array<[number, number]>;
+  rows: number;
+  status: string;
+  cutoff: Date;
+  /** The keyset position (id, scheduled_for text) the batch starts after; none for the first. */
+  from: [number, string] | undefined;
+  /** The keyset position of its last row. */
+  to: [number, string];
+}
+
 /**
- * Deletes a batch of old rows by their sorted ids; how many went. Ids follow time (a row is
- * inserted when its fire is claimed), so a batch is mostly stretches of the primary key: each is
- * deleted as a range (a third cheaper than a list of its ids), the cutoff and status checked again
- * for the rows between the batch's, which may be newer, running or queued (old finished rows of
- * another status go with them, before that status's walk reaches them). When the ranges would
- * read many rows that are not the batch's, the ids are listed instead.
+ * Deletes a batch of old rows; how many went. Ids follow time (a row is inserted when its fire is
+ * claimed), so a batch is mostly stretches of the primary key: each is deleted as a range (a third
+ * cheaper than a list of its ids), the cutoff and status checked again for the rows between the
+ * batch's, which may be newer, running or queued (old finished rows of another status go with
+ * them, before that status's walk reaches them). When the ranges would read many rows that are
+ * not the batch's, the batch's ids are read (the same stretch of the walk) and listed instead.
  */
-async function deleteBatch(db: Db, ids: number[], cutoff: Date): Promise<number> {
-  const ranges = idRanges(ids, MAX_RANGE_GAP);
+async function deleteBatch(db: Db, batch: Batch): Promise<number> {
+  const { ranges, rows, status, cutoff, from, to } = batch;
   const covered = ranges.reduce((n, [first, last]) => n + last - first + 1, 0);
-  const res =
-    covered <= 1.5 * ids.length
-      ? await rawPoolQuery(
-          db,
-          `DELETE FROM job_executions WHERE (${ranges.map(() => 'id BETWEEN ? AND ?').join(' OR ')})
-              AND scheduled_for < ? AND status NOT IN ('running', 'queued')`,
-          [...ranges.flat(), cutoff],
-        )
-      : await rawPoolQuery(db, "DELETE FROM job_executions WHERE id IN (?) AND status NOT IN ('running', 'queued')", [ids]);
+  if (covered <= 1.5 * rows) {
+    const res = await rawPoolQuery(
+      db,
+      `DELETE FROM job_executions WHERE (${ranges.map(() => 'id BETWEEN ? AND ?').join(' OR ')})
+          AND scheduled_for < ? AND status NOT IN ('running', 'queued')`,
+      [...ranges.flat(), cutoff],
+    );
+    return res.affectedRows;
+  }
+  const ids = await rawPoolQuery<Array<[number]>>(
+    db,
+    {
+      sql: `SELECT id FROM job_executions FORCE INDEX (job_executions_status_sched_idx)
+             WHERE status = ? AND scheduled_for < ?${from ? AFTER : ''} AND (scheduled_for < ? OR (scheduled_for = ? AND id <= ?))`,
+      rowsAsArray: true,
+    },
+    [status, cutoff, ...(from ? [from[1], from[1], from[0]] : []), to[1], to[1], to[0]],
+  );
+  if (ids.length === 0) return 0;
+  const res = await rawPoolQuery(db, "DELETE FROM job_executions WHERE id IN (?) AND status NOT IN ('running', 'queued')", [ids.map((row) => row[0])]);
   return res.affectedRows;
 }

@@ -83,17 +83,21 @@ describe('system.prune-history batches', () => {
     expect(after - before).toBe(Math.ceil(total / PRUNE_BATCH));
   });
 
-  it('deletes old rows scattered among recent ones (every other id) by listing their ids', async () => {
+  it('deletes old rows scattered among recent ones (every other id) by listing their ids, batch after batch', async () => {
     await tdb.query('DELETE FROM job_executions');
     const now = Date.now();
-    const rows = Array.from({ length: 600 }, (_, i) =>
-      i % 2 ? ['busy', new Date(now - 3000 - i), 1, 'succeeded'] : ['busy', new Date(now - 40 * 86_400_000 + i * 1000), 1, 'failed'],
+    const old = Math.floor(PRUNE_BATCH * 2.5);
+    // Ten old rows per instant (attempts 1-10), so instants straddle batch boundaries here too.
+    const rows = Array.from({ length: 2 * old }, (_, i) =>
+      i % 2 ? ['busy', new Date(now - 3000 - i), 1, 'succeeded'] : ['busy', new Date(now - 40 * 86_400_000 + Math.floor(i / 20) * 1000), 1 + ((i / 2) % 10), 'failed'],
     );
-    await tdb.query('INSERT INTO job_executions (job_id, scheduled_for, attempt, status) VALUES ?', [rows]);
+    for (let i = 0; i < rows.length; i += 1000) await tdb.query('INSERT INTO job_executions (job_id, scheduled_for, attempt, status) VALUES ?', [rows.slice(i, i + 1000)]);
+    const deletesBefore = await deletesRun();
     const result = await pruneAsOf(now);
-    expect(result.deleted).toBe(300);
+    expect(result.deleted).toBe(old);
+    expect(await deletesRun()).toBe(deletesBefore + Math.ceil(old / PRUNE_BATCH));
     const left = await tdb.query<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM job_executions GROUP BY status');
-    expect(left.map((r) => [r.status, Number(r.n)])).toEqual([['succeeded', 300]]);
+    expect(left.map((r) => [r.status, Number(r.n)])).toEqual([['succeeded', old]]);
   });
 
   it('walks each finished status in turn, deleting old rows of every status interleaved by id and keeping the running and queued ones', async () => {
