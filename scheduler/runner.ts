@@ -8,7 +8,7 @@ import { Recorder } from './recorder';
 import { RunAborted, runTask } from './run';
 import { LeaseBook } from './slots';
 import { retryDelayMs, settleWithin } from './timing';
-import { scavengeIfFilled } from './young-gc';
+import { BurstRoom } from './young-gc';
 
 /**
  * The runs an engine has claimed: it starts them (a fire claimed ahead at its instant), records
@@ -34,11 +34,10 @@ const START_SLICE = 256;
 
 /**
  * An instant whose first fires are claimed at least this long before it (and before any other
- * instant's) is prepared for: V8's young generation is scavenged when it is more than YOUNG_FULL
- * full (young-gc.ts).
+ * instant's) is prepared for: V8's young generation is scavenged then unless it has room for the
+ * burst of starting them (young-gc.ts).
  */
 const PREPARE_MS = 40;
-const YOUNG_FULL = 0.4;
 
 /** A settled promise, the placeholder of a run's `done` while it starts. */
 const DONE = Promise.resolve();
@@ -95,6 +94,10 @@ export class Runner {
    * new lease, so its row no longer tells.
    */
   readonly leasedIds = new Set<number>();
+  /** Room in V8's young generation for the burst of an instant's fires. */
+  private readonly room = new BurstRoom();
+  /** The instant the room was made for, until its fires have started. */
+  private preparedAt: number | null = null;
   /** Tasks' quiet(): one function for every run. */
   private readonly quiet = (ms: number) => this.busy.quiet(ms);
 
@@ -152,7 +155,10 @@ export class Runner {
     if (added.length > 0) {
       let soonest = Infinity;
       for (const at of this.gates.keys()) soonest = Math.min(soonest, at);
-      if (added.some((gate) => gate.at === soonest) && soonest - this.ctx.now().getTime() > PREPARE_MS) scavengeIfFilled(YOUNG_FULL);
+      if (added.some((gate) => gate.at === soonest) && soonest - this.ctx.now().getTime() > PREPARE_MS) {
+        this.room.prepare();
+        this.preparedAt = soonest;
+      }
     }
   }
 
@@ -233,6 +239,10 @@ export class Runner {
             return;
           }
           this.gates.delete(at);
+          if (this.preparedAt === at) {
+            this.preparedAt = null;
+            this.room.started();
+          }
           opened();
         };
         step();
