@@ -23,10 +23,10 @@ export interface EngineOptions {
   batchSize?: number;
   /**
    * How far ahead fires are claimed. The database work of a fire is done up to this long before
-   * it, and a local timer starts it on time. Default 50 ms, growing to twice the time a turn's
-   * claims take (at most 1 s) under load and shrinking back by a tenth a turn; 0 claims fires only
-   * once due. (Fires claimed ahead by an instance that dies are recorded as interrupted: the
-   * window is kept as short as the load allows.)
+   * it, and a local timer starts it on time. Default DEFAULT_LOOKAHEAD_MS (200 ms), growing to
+   * twice the time a turn's claims take (at most 1 s) under load and shrinking back by a tenth a
+   * turn; 0 claims fires only once due. (Fires claimed ahead by an instance that dies are
+   * recorded as interrupted: the window is kept short.)
    */
   lookaheadMs?: number;
   /** Heartbeat period. Default 5000 ms; an instance is dead after 3 missed beats. */
@@ -41,6 +41,17 @@ export interface EngineOptions {
  * pool has 10 connections; the rest record outcomes and serve the heartbeat.
  */
 const CLAIM_PARALLEL = 3;
+/**
+ * The lookahead at rest. A claim takes 5-15 ms on a quiet database, but one that stalls (a
+ * retention run's deletes being purged, a checkpoint, a burst of other clients) takes 100-300 ms
+ * without warning, and a lookahead that had shrunk to what claims took a second before let the
+ * fires of that second start that much late: with 50 ms, the interference benchmark's runs had
+ * seconds whose fires were claimed 15-287 ms after their instant (traced: 3 of 6 runs); with 200,
+ * none in 6 runs, every claim done 124-177 ms ahead. The cost: fires are claimed (and their rows
+ * written) up to this long before they start, so an instance that dies leaves that much more
+ * recorded as interrupted, and an edit made in that window applies from the next fire on.
+ */
+export const DEFAULT_LOOKAHEAD_MS = 200;
 /** The lookahead grows to twice what claiming the due fires took, up to this. */
 const MAX_LOOKAHEAD_MS = 1000;
 /**
@@ -91,7 +102,7 @@ export class Engine {
     this.instanceId = options.instanceId?.slice(0, 100) ?? `${hostname().slice(0, 100 - suffix.length - 1)}:${suffix}`;
     this.pollMs = options.pollMs ?? 1000;
     this.batchSize = options.batchSize ?? 500;
-    this.lookaheadMs = options.lookaheadMs ?? 50;
+    this.lookaheadMs = options.lookaheadMs ?? DEFAULT_LOOKAHEAD_MS;
     this.lookahead = this.lookaheadMs;
     this.heartbeatMs = options.heartbeatMs ?? 5000;
     this.shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
