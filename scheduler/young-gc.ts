@@ -107,7 +107,9 @@ export class BurstRoom {
     const now = before && this.read();
     if (!before || !now) return;
     // Used space that went down means a scavenge came amid the burst: the burst filled the young
-    // generation to V8's trigger at least, then allocated what is in use now.
+    // generation to V8's trigger at least, then allocated what is in use now. (A scavenge after
+    // which more was allocated than was in use before goes unseen, and the burst is measured
+    // short: the largest of the last few is what counts.)
     const burst = now.used >= before.used ? now.used - before.used : Math.max(0, V8_TASK_TRIGGER * before.capacity - before.used) + now.used;
     this.bursts.push(burst);
     if (this.bursts.length > BURSTS_KEPT) this.bursts.shift();

@@ -2,6 +2,7 @@ import { drizzle } from 'drizzle-orm/mysql2';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema';
+import { EXECUTION_STATUSES } from '../../lib/schemas';
 import { PRUNE_BATCH, pruneHistory } from '../../scheduler/tasks/prune-history';
 import { createJob } from '../../scheduler/jobs';
 import { createTestDatabase, type TestDatabase } from './helpers';
@@ -41,18 +42,21 @@ async function pruneAsOf(now: number, signal = new AbortController().signal): Pr
   return (await pruneHistory.run({ olderThanDays: 30 }, ctx)) as { deleted: number };
 }
 
-/** DELETE statements run so far on the pool's one connection. */
-async function deletesRun(): Promise<number> {
-  const [rows] = await pool.query("SHOW SESSION STATUS LIKE 'Com_delete'");
+/** Statements of a kind (Com_delete, Com_select) run so far on the pool's one connection. */
+async function statementsRun(counter: string): Promise<number> {
+  const [rows] = await pool.query('SHOW SESSION STATUS LIKE ?', [counter]);
   return Number((rows as Array<{ Value: string }>)[0].Value);
 }
+const deletesRun = () => statementsRun('Com_delete');
+const selectsRun = () => statementsRun('Com_select');
 
 describe('system.prune-history batches', () => {
   it('deletes 2.2 batches of old rows that share instants, one DELETE per batch, keeping queued, running and recent rows among them', async () => {
     const now = Date.now();
     const total = Math.floor(PRUNE_BATCH * 2.2);
-    // Ten attempts per instant (the fire key is job, instant, attempt), so instants straddle batch boundaries.
-    const rows = Array.from({ length: total }, (_, i) => ['busy', new Date(now - 40 * 86_400_000 + Math.floor(i / 10) * 1000), 1 + (i % 10), 'succeeded']);
+    // Seven attempts per instant (the fire key is job, instant, attempt): PRUNE_BATCH is not a
+    // multiple of 7, so instants straddle batch boundaries (the keyset's id tie-break is needed).
+    const rows = Array.from({ length: total }, (_, i) => ['busy', new Date(now - 40 * 86_400_000 + Math.floor(i / 7) * 1000), 1 + (i % 7), 'succeeded']);
     // Between every 500 old rows, a recent row and an old running one: inside the id ranges of the batches.
     let kept = 0;
     for (let i = 0; i < rows.length; i += 500) {
@@ -87,15 +91,21 @@ describe('system.prune-history batches', () => {
     await tdb.query('DELETE FROM job_executions');
     const now = Date.now();
     const old = Math.floor(PRUNE_BATCH * 2.5);
-    // Ten old rows per instant (attempts 1-10), so instants straddle batch boundaries here too.
+    // Seven old rows per instant (attempts 1-7), so instants straddle batch boundaries here too.
     const rows = Array.from({ length: 2 * old }, (_, i) =>
-      i % 2 ? ['busy', new Date(now - 3000 - i), 1, 'succeeded'] : ['busy', new Date(now - 40 * 86_400_000 + Math.floor(i / 20) * 1000), 1 + ((i / 2) % 10), 'failed'],
+      i % 2 ? ['busy', new Date(now - 3000 - i), 1, 'succeeded'] : ['busy', new Date(now - 40 * 86_400_000 + Math.floor(i / 14) * 1000), 1 + ((i / 2) % 7), 'failed'],
     );
     for (let i = 0; i < rows.length; i += 1000) await tdb.query('INSERT INTO job_executions (job_id, scheduled_for, attempt, status) VALUES ?', [rows.slice(i, i + 1000)]);
     const deletesBefore = await deletesRun();
+    const selectsBefore = await selectsRun();
     const result = await pruneAsOf(now);
     expect(result.deleted).toBe(old);
-    expect(await deletesRun()).toBe(deletesBefore + Math.ceil(old / PRUNE_BATCH));
+    const batches = Math.ceil(old / PRUNE_BATCH);
+    expect(await deletesRun()).toBe(deletesBefore + batches);
+    // The ids were listed: per batch of the failed walk, its summary and a read of its ids; one
+    // (empty) summary for each other finished status.
+    const otherStatuses = EXECUTION_STATUSES.filter((s) => !['running', 'queued', 'failed'].includes(s)).length;
+    expect(await selectsRun()).toBe(selectsBefore + 2 * batches + otherStatuses);
     const left = await tdb.query<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM job_executions GROUP BY status');
     expect(left.map((r) => [r.status, Number(r.n)])).toEqual([['succeeded', old]]);
   });
