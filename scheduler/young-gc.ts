@@ -69,8 +69,9 @@ const FIRST_BURST = 0.25;
  * allocates (the rest of the claim turn, starting the runs, and whatever else runs meanwhile: a
  * retention batch, an HTTP task) is measured each time, and the young generation is scavenged
  * beforehand when the largest recent burst, with a margin, would take it past V8's own trigger.
- * (A fixed threshold, "scavenge when 40% full", let a quarter to a half of the seconds under load
- * fill it again amid the fires: the burst there is bigger than alone.)
+ * (In the interference benchmark, with a fixed threshold, "scavenge when 40% full", and a 50 ms
+ * lookahead, 4-11 of a run's ~53 seconds filled it again amid the fires; with this and 200 ms,
+ * 1-4. Which of the two did how much was not measured apart.)
  */
 export class BurstRoom {
   private readonly bursts: number[] = [];

@@ -48,9 +48,9 @@ const AFTER = ' AND (scheduled_for > ? OR (scheduled_for = ? AND id > ?))';
  * order, as text that sorts in that order (`<scheduled_for> <id, 20 digits>`). For a batch of
  * nearby ids (the usual case: ids follow time) a few dozen small rows instead of one per old row:
  * the engine's process, where this task runs, allocates almost nothing per row deleted (reading
- * them one by one was more than the engine's own allocation at 1,000 fires a second, and every
- * young-generation collection it caused delayed the fires). A scattered batch still has its ids
- * read (deleteBatch).
+ * them one by one allocated about as much as the engine's 1,000 fires a second, and the young
+ * generation collections that caused could come as fires started). A scattered batch still has
+ * its ids read (deleteBatch).
  */
 const batchBlocksSql = (after: boolean) => `
   SELECT MIN(id), MAX(id), COUNT(*), MAX(CONCAT(scheduled_for, ' ', LPAD(id, 20, '0')))
