@@ -42,14 +42,10 @@ export interface EngineOptions {
  */
 const CLAIM_PARALLEL = 3;
 /**
- * The lookahead at rest. A claim takes 5-15 ms on a quiet database, but one that stalls (a
- * retention run's deletes being purged, a checkpoint, a burst of other clients) takes 100-300 ms
- * without warning, and a lookahead that had shrunk to what claims took a second before let the
- * fires of that second start that much late: with 50 ms, the interference benchmark's runs had
- * seconds whose fires were claimed 15-287 ms after their instant (traced: 3 of 6 runs); with 200,
- * none in 6 runs, every claim done 124-177 ms ahead. The cost: fires are claimed (and their rows
- * written) up to this long before they start, so an instance that dies leaves that much more
- * recorded as interrupted, and an edit made in that window applies from the next fire on.
+ * The lookahead at rest: long enough that a claim meeting a database stall of a moment still ends
+ * before its instant (with 50 ms, traced claims ended up to 287 ms late; README, change 8). The
+ * cost: an instance that dies leaves the fires claimed this far ahead interrupted, and an edit made
+ * within it applies from the next fire.
  */
 export const DEFAULT_LOOKAHEAD_MS = 200;
 /** The lookahead grows to twice what claiming the due fires took, up to this. */

@@ -96,8 +96,6 @@ export class Runner {
   readonly leasedIds = new Set<number>();
   /** Room in V8's young generation for the burst of an instant's fires. */
   private readonly room = new BurstRoom();
-  /** The instant the room was made for, until its fires have started. */
-  private preparedAt: number | null = null;
   /** Tasks' quiet(): one function for every run. */
   private readonly quiet = (ms: number) => this.busy.quiet(ms);
 
@@ -155,10 +153,7 @@ export class Runner {
     if (added.length > 0) {
       let soonest = Infinity;
       for (const at of this.gates.keys()) soonest = Math.min(soonest, at);
-      if (added.some((gate) => gate.at === soonest) && soonest - this.ctx.now().getTime() > PREPARE_MS) {
-        this.room.prepare();
-        this.preparedAt = soonest;
-      }
+      if (added.some((gate) => gate.at === soonest) && soonest - this.ctx.now().getTime() > PREPARE_MS) this.room.prepare(soonest);
     }
   }
 
@@ -239,10 +234,7 @@ export class Runner {
             return;
           }
           this.gates.delete(at);
-          if (this.preparedAt === at) {
-            this.preparedAt = null;
-            this.room.started();
-          }
+          this.room.started(at);
           opened();
         };
         step();

@@ -39,7 +39,8 @@ export interface YoungSpace {
   capacity: number;
 }
 
-function readYoung(): YoungSpace | null {
+/** The young generation now (null if V8 has none by that name). */
+export function readYoung(): YoungSpace | null {
   const young = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
   return young ? { used: young.space_used_size, capacity: young.space_used_size + young.space_available_size } : null;
 }
@@ -75,8 +76,8 @@ const FIRST_BURST = 0.25;
  */
 export class BurstRoom {
   private readonly bursts: number[] = [];
-  /** The young generation when the coming instant was prepared for; null when none is. */
-  private before: YoungSpace | null = null;
+  /** The instant prepared for, and the young generation then; null when none is. */
+  private prepared: { at: number; before: YoungSpace } | null = null;
 
   constructor(
     private readonly read: () => YoungSpace | null = readYoung,
@@ -88,8 +89,8 @@ export class BurstRoom {
     return this.bursts.length ? Math.max(...this.bursts) : FIRST_BURST * capacity;
   }
 
-  /** Before an instant's fires: scavenges when the coming burst may not fit; whether it did. */
-  prepare(): boolean {
+  /** Before the fires of instant `at`: scavenges when the coming burst may not fit; whether it did. */
+  prepare(at: number): boolean {
     let young = this.read();
     if (!young) return false;
     let scavenged = false;
@@ -97,16 +98,17 @@ export class BurstRoom {
       scavenged = this.collect();
       if (scavenged) young = this.read() ?? young;
     }
-    this.before = young;
+    this.prepared = { at, before: young };
     return scavenged;
   }
 
-  /** The prepared instant's fires have started: its burst is noted for the next ones. */
-  started(): void {
-    const before = this.before;
-    this.before = null;
-    const now = before && this.read();
-    if (!before || !now) return;
+  /** The fires of instant `at` have started: if it was the one prepared for, its burst is noted. */
+  started(at: number): void {
+    if (this.prepared?.at !== at) return;
+    const { before } = this.prepared;
+    this.prepared = null;
+    const now = this.read();
+    if (!now) return;
     // Used space that went down means a scavenge came amid the burst: the burst filled the young
     // generation to V8's trigger at least, then allocated what is in use now. (A scavenge after
     // which more was allocated than was in use before goes unseen, and the burst is measured

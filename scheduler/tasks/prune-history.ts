@@ -39,8 +39,10 @@ export function joinRanges(sorted: Array<[number, number]>, gap: number): Array<
   return joined;
 }
 
-/** Rows of the walk after a keyset position (scheduled_for as the server's text, id). */
+/** Rows of the walk after a keyset position (scheduled_for as the server's text, id)… */
 const AFTER = ' AND (scheduled_for > ? OR (scheduled_for = ? AND id > ?))';
+/** …and up to one, that one included. */
+const THROUGH = ' AND (scheduled_for < ? OR (scheduled_for = ? AND id <= ?))';
 
 /**
  * The next batch of a status's walk, summed up by the database in blocks of MAX_RANGE_GAP ids: per
@@ -169,7 +171,7 @@ async function deleteBatch(db: Db, batch: Batch): Promise<number> {
     db,
     {
       sql: `SELECT id FROM job_executions FORCE INDEX (job_executions_status_sched_idx)
-             WHERE status = ? AND scheduled_for < ?${from ? AFTER : ''} AND (scheduled_for < ? OR (scheduled_for = ? AND id <= ?))`,
+             WHERE status = ? AND scheduled_for < ?${from ? AFTER : ''}${THROUGH}`,
       rowsAsArray: true,
     },
     [status, cutoff, ...(from ? [from[1], from[1], from[0]] : []), to[1], to[1], to[0]],
