@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { JobRow } from '../db/schema';
 import { DEFAULT_JOB_OPTIONS } from '../lib/types';
-import { RunAborted, runTask } from './run';
+import { prepareRun, RunAborted, runTask } from './run';
 import type { TaskDefinition } from './task';
 
 /**
@@ -39,8 +39,16 @@ const testTasks: Record<string, TaskDefinition['run']> = {
       throw new Error('no then here');
     },
   }),
+  'sync.spin': () => spin(2),
+  'args.echo': (args) => args,
   'execution': (_args, ctx) => ({ jobId: ctx.jobId, executionId: ctx.executionId, attempt: ctx.attempt, scheduledFor: ctx.scheduledFor.toISOString() }),
 };
+
+/** Keeps the thread busy for `ms` (a task's work, or the runner starting an instant's other fires). */
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
 
 vi.mock('./tasks', () => ({
   getTask: (name: string) =>
@@ -116,5 +124,40 @@ describe('runTask', () => {
   it('fails an unknown task and arguments its schema refuses, without running anything', async () => {
     expect((await run('no.such.task')).error).toMatch(/Unknown task "no.such.task"/);
     expect((await run('sync.value', undefined, { n: 'x' })).error).toMatch(/The stored arguments no longer match task "sync.value"/);
+  });
+
+  it("makes a quick task's outcome after the caller's other work, timed as the task ran", async () => {
+    let serialized = false;
+    testTasks['sync.late-json'] = () => ({ toJSON: () => ((serialized = true), 'kept') });
+    const formatted = run('sync.late-json');
+    // Its result is formatted once the caller (the runner starting an instant's fires) is done.
+    expect(serialized).toBe(false);
+    expect(await formatted).toMatchObject({ status: 'succeeded', result: '"kept"' });
+    const outcome = run('sync.spin');
+    // The runner starts the instant's other fires meanwhile: not counted in this run's duration.
+    const before = Date.now();
+    spin(100);
+    const after = Date.now();
+    const { durationMs, finishedAt } = await outcome;
+    expect(durationMs).toBeGreaterThanOrEqual(2);
+    expect(durationMs).toBeLessThan(100);
+    expect(finishedAt.getTime()).toBeLessThan(after - 50);
+    expect(finishedAt.getTime()).toBeGreaterThanOrEqual(before - 5);
+  });
+
+  it('runs with the task and arguments prepared ahead, and fails with the reason found then', async () => {
+    const prepared = prepareRun(job('args.echo', { n: 5 }));
+    // The job's arguments as they are now are not read again.
+    const echoed = await runTask(null as never, job('args.echo', { n: 'no longer valid' }), execution, new AbortController().signal, now, undefined, prepared);
+    expect(echoed).toMatchObject({ status: 'succeeded', result: '{"n":5}' });
+    const unknown = prepareRun(job('no.such.task'));
+    expect(unknown.error?.message).toMatch(/Unknown task "no.such.task"/);
+    const refused = prepareRun(job('args.echo', { n: 'x' }));
+    expect(refused.error?.message).toMatch(/The stored arguments no longer match task "args.echo"/);
+    const spy = vi.fn(testTasks['args.echo']);
+    testTasks['args.spy'] = spy;
+    const failed = await runTask(null as never, job('args.spy'), execution, new AbortController().signal, now, undefined, refused);
+    expect(failed).toMatchObject({ status: 'failed', error: refused.error!.message });
+    expect(spy).not.toHaveBeenCalled();
   });
 });

@@ -2,7 +2,7 @@ import type { Db } from '../db/client';
 import type { JobRow } from '../db/schema';
 import { coerceError } from '../lib/errors';
 import type { ExecutionStatus } from '../lib/schemas';
-import type { TaskLogger } from './task';
+import type { TaskDefinition, TaskLogger } from './task';
 import { getTask } from './tasks';
 
 /** Longest task log and result kept per execution (characters). */
@@ -98,6 +98,21 @@ function onAbortOf(signal: AbortSignal): Set<() => void> {
   return callbacks;
 }
 
+/** A run's task with its arguments validated, or why it cannot run: made before the run starts. */
+export type PreparedRun = { task: TaskDefinition; args: unknown; error?: undefined } | { task?: undefined; args?: undefined; error: Error };
+
+/**
+ * Looks up the job's task and validates its stored arguments. The runner does this when it claims
+ * a fire, ahead of its instant: validating at the instant was a fifth of a quick run's start.
+ */
+export function prepareRun(job: Pick<JobRow, 'task' | 'args'>): PreparedRun {
+  const task = getTask(job.task);
+  if (!task) return { error: new Error(`Unknown task "${job.task}": it is not in scheduler/tasks/index.ts on this server.`) };
+  const args = task.args.safeParse(job.args);
+  if (!args.success) return { error: new Error(`The stored arguments no longer match task "${job.task}": ${args.error.message}`) };
+  return { task, args: args.data };
+}
+
 /**
  * Runs the job's task for one execution and returns its outcome. Never throws: a task that
  * throws, rejects, hangs past its timeout or returns something odd only affects its own row.
@@ -109,24 +124,21 @@ export async function runTask(
   signal: AbortSignal,
   now: () => Date,
   quiet?: (ms: number) => Promise<void>,
+  { task, args, error }: PreparedRun = prepareRun(job),
 ): Promise<Outcome> {
   const { log, text } = collectingLogger();
   const started = performance.now();
-  const finish = (status: ExecutionStatus, err: Error | null, result: unknown = undefined): Outcome => ({
+  // The outcome of a run that ended at `ended` (performance.now()), made then or later.
+  const finish = (status: ExecutionStatus, err: Error | null, result: unknown = undefined, ended = performance.now()): Outcome => ({
     status,
     error: err ? errorText(err).slice(0, 10_000) : null,
     stack: err?.stack?.slice(0, 20_000) ?? null,
     log: text(),
     result: serializeResult(result),
-    finishedAt: now(),
-    durationMs: Math.max(0, Math.round(performance.now() - started)),
+    finishedAt: new Date(now().getTime() - Math.round(performance.now() - ended)),
+    durationMs: Math.max(0, Math.round(ended - started)),
   });
-  const task = getTask(job.task);
-  if (!task) return finish('failed', new Error(`Unknown task "${job.task}": it is not in scheduler/tasks/index.ts on this server.`));
-  const args = task.args.safeParse(job.args);
-  if (!args.success) {
-    return finish('failed', new Error(`The stored arguments no longer match task "${job.task}": ${args.error.message}`));
-  }
+  if (!task) return finish('failed', error);
   // Aborted (by its timeout or a shutdown), or thrown: the outcome says which.
   const failed = (thrown: unknown): Outcome => {
     const reason = signal.aborted ? signal.reason : undefined;
@@ -137,14 +149,20 @@ export async function runTask(
   let returned: unknown;
   let pending: boolean;
   try {
-    returned = task.run(args.data, { jobId: job.id, executionId: execution.id, scheduledFor: execution.scheduledFor, attempt: execution.attempt, signal, log, db, quiet });
+    returned = task.run(args, { jobId: job.id, executionId: execution.id, scheduledFor: execution.scheduledFor, attempt: execution.attempt, signal, log, db, quiet });
     // (Inside the try: reading `then` may throw, on a value odd enough.)
     pending = isThenable(returned);
   } catch (thrown) {
     return failed(thrown);
   }
-  // A task that returned a value (not a promise) is over: no promise to wait for.
-  if (!pending) return finish('succeeded', null, returned);
+  // A task that returned a value (not a promise) is over: no promise to wait for. Its outcome is
+  // made once this instant's other fires have started (the await defers it past the runner's
+  // loop): formatting it took a third of a quick run's start.
+  if (!pending) {
+    const ended = performance.now();
+    await undefined;
+    return finish('succeeded', null, returned, ended);
+  }
   let onAbort: (() => void) | undefined;
   try {
     // One promise for the task and the abort (a task that ignores its signal must still end its

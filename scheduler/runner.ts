@@ -5,7 +5,7 @@ import type { SchedulerContext } from './context';
 import type { EngineLogger } from './log';
 import { BusyTracker } from './quiet';
 import { Recorder } from './recorder';
-import { RunAborted, runTask } from './run';
+import { prepareRun, RunAborted, runTask, type PreparedRun } from './run';
 import { LeaseBook } from './slots';
 import { retryDelayMs, settleWithin } from './timing';
 import { BurstRoom } from './young-gc';
@@ -48,6 +48,8 @@ interface Waiting {
   run: QueuedRun;
   /** The run holds its job's lease (slots.ts). */
   leased?: boolean;
+  /** Its task and arguments, validated once claimed (startAtInstants). */
+  prepared?: PreparedRun;
 }
 
 /**
@@ -141,6 +143,7 @@ export class Runner {
         this.leaseBook.started(waiting.job.id, at);
         this.leasedIds.add(waiting.run.id);
       }
+      waiting.prepared = prepareRun(waiting.job);
       let gate = this.gates.get(at);
       if (!gate) added.push((gate = this.gate(at)));
       gate.runs.push(waiting);
@@ -160,13 +163,13 @@ export class Runner {
   /**
    * Starts a run in the background, records its outcome and queues a retry when the job asks.
    */
-  start(job: JobRow, run: QueuedRun, leased = false): void {
+  start(job: JobRow, run: QueuedRun, leased = false, prepared?: PreparedRun): void {
     // A job with a timeout gets its own controller; the others share the shutdown signal.
     const controller = job.options.timeoutMs ? new AbortController() : null;
     // Listed before it starts: a run that ends at once takes itself off the list.
     const entry: Running = { controller, done: DONE };
     this.running.set(run.id, entry);
-    entry.done = this.runAndRecord(job, run, controller, leased);
+    entry.done = this.runAndRecord(job, run, controller, leased, prepared);
   }
 
   /**
@@ -223,11 +226,11 @@ export class Runner {
           const slice = this.abandonPending || gate.runs.length <= START_AT_ONCE ? gate.runs.length : START_SLICE;
           const end = Math.min(gate.runs.length, gate.next + slice);
           for (; gate.next < end; gate.next++) {
-            const { job, run, leased } = gate.runs[gate.next];
+            const { job, run, leased, prepared } = gate.runs[gate.next];
             this.waiting--;
             // Given up on at shutdown: the run stays listed until shutdown has marked its row interrupted.
             if (this.abandonPending) this.abandoned.push(run.id);
-            else this.start(job, run, leased);
+            else this.start(job, run, leased, prepared);
           }
           if (gate.next < gate.runs.length) {
             setImmediate(step);
@@ -250,7 +253,7 @@ export class Runner {
    * the task is over this returns the recorder's promise instead of waiting for it, so the run's
    * own state is freed while its outcome waits its turn (the recorder takes it off the list).
    */
-  private async runAndRecord(job: JobRow, run: QueuedRun, controller: AbortController | null, leased: boolean): Promise<void> {
+  private async runAndRecord(job: JobRow, run: QueuedRun, controller: AbortController | null, leased: boolean, prepared?: PreparedRun): Promise<void> {
     const timeoutMs = job.options.timeoutMs;
     let timer: NodeJS.Timeout | null = null;
     let recorded: Promise<void>;
@@ -258,7 +261,7 @@ export class Runner {
       if (controller && timeoutMs) timer = setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs);
       const signal = controller?.signal ?? this.shutdownSignal.signal;
       const startedAt = this.ctx.now();
-      const outcome = await runTask(this.ctx.db, job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, signal, this.ctx.now, this.quiet);
+      const outcome = await runTask(this.ctx.db, job, { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt }, signal, this.ctx.now, this.quiet, prepared);
       // Its outcome is known: the job's slot is free for this engine's next claim.
       if (leased) this.leaseBook.finished(job.id, run.scheduledFor.getTime());
       recorded = this.recorder.record({ jobId: job.id, executionId: run.id, startedAt, outcome, leased });
