@@ -57,6 +57,17 @@ async function lateness(conn: mysql.Connection, start: number, end: number, n: n
   return { ms: summarize(values), keptPct: (100 * values.length) / (n * ((end - start) / 1000)) };
 }
 
+/** The latest start lateness (whole ms) of the N jobs' fires of each second of a window. */
+async function latestPerSecond(conn: mysql.Connection, w: { start: number; end: number }): Promise<number[]> {
+  const [rows] = await conn.query({
+    sql: `SELECT MAX(TIMESTAMPDIFF(MICROSECOND, scheduled_for, started_at)) DIV 1000 FROM job_executions
+           WHERE job_id LIKE 'bench-%' AND scheduled_for >= ? AND scheduled_for < ? AND started_at IS NOT NULL GROUP BY scheduled_for ORDER BY scheduled_for`,
+    values: [new Date(w.start), new Date(w.end)],
+    rowsAsArray: true,
+  });
+  return (rows as Array<[number]>).map((r) => Number(r[0]));
+}
+
 /** A window of whole seconds starting shortly after now; waits until it ends (plus a settle time). */
 async function runWindow(during?: (w: { start: number; end: number }) => Promise<void>): Promise<{ start: number; end: number }> {
   const start = Math.ceil((Date.now() + 500) / 1000) * 1000;
@@ -141,7 +152,9 @@ interface Run {
   ratio: number;
   requests: Lateness & { count: number };
   retention: { deleted: number; seconds: number; status?: string };
+  /** The latest start (ms after its instant) of each second under load, and alone. */
   perSecond: number[];
+  perSecondAlone: number[];
 }
 
 async function runOnce(runNumber: number): Promise<Run> {
@@ -178,13 +191,10 @@ async function runOnce(runNumber: number): Promise<Run> {
 
     const before = await lateness(conn, alone.start, alone.end, opt.n);
     const during = await lateness(conn, loaded.start, loaded.end, opt.n);
-    const [perSecond] = await conn.query({
-      sql: `SELECT MAX(TIMESTAMPDIFF(MICROSECOND, scheduled_for, started_at)) DIV 1000 FROM job_executions
-             WHERE job_id LIKE 'bench-%' AND scheduled_for >= ? AND scheduled_for < ? AND started_at IS NOT NULL GROUP BY scheduled_for ORDER BY scheduled_for`,
-      values: [new Date(loaded.start), new Date(loaded.end)],
-      rowsAsArray: true,
-    });
-    console.error(`[bench] latest start of each second under load, from ${new Date(loaded.start).toISOString()} (ms): ${(perSecond as Array<[number]>).map((r) => r[0]).join(' ')}`);
+    const perSecond = await latestPerSecond(conn, loaded);
+    const perSecondAlone = await latestPerSecond(conn, alone);
+    console.error(`[bench] latest start of each second alone, from ${new Date(alone.start).toISOString()} (ms): ${perSecondAlone.join(' ')}`);
+    console.error(`[bench] latest start of each second under load, from ${new Date(loaded.start).toISOString()} (ms): ${perSecond.join(' ')}`);
     // The retention run may outlast the window: wait for its outcome.
     const deadline = Date.now() + 300_000;
     let retention: { status: string; duration_ms: number | null; result: string | null; started_at: Date | null } | undefined;
@@ -199,7 +209,7 @@ async function runOnce(runNumber: number): Promise<Run> {
     const ratio = during.ms.p99 / before.ms.p99;
     const req = { ...summarize(requests), count: requests.length };
 
-    return { before, during, ratio, requests: req, retention: { deleted, seconds, status: retention?.status }, perSecond: (perSecond as Array<[number]>).map((r) => Number(r[0])) };
+    return { before, during, ratio, requests: req, retention: { deleted, seconds, status: retention?.status }, perSecond, perSecondAlone };
   } catch (err) {
     throw new Error(`${err instanceof Error ? err.message : err} (engine output: ${engineLog}, server output: ${serverLog})`);
   } finally {
