@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { JobRow } from '../db/schema';
 import { DEFAULT_JOB_OPTIONS } from '../lib/types';
-import { prepareRun, RunAborted, runTask } from './run';
+import { prepareRun, RunAborted, runTask, settleRun, startRun } from './run';
 import type { TaskDefinition } from './task';
 
 /**
@@ -126,23 +126,32 @@ describe('runTask', () => {
     expect((await run('sync.value', undefined, { n: 'x' })).error).toMatch(/The stored arguments no longer match task "sync.value"/);
   });
 
-  it("makes a quick task's outcome after the caller's other work, timed as the task ran", async () => {
+  it("starts a task without making its outcome, which is timed as the task ran when made later", async () => {
     let serialized = false;
     testTasks['sync.late-json'] = () => ({ toJSON: () => ((serialized = true), 'kept') });
-    const formatted = run('sync.late-json');
-    // Its result is formatted once the caller (the runner starting an instant's fires) is done.
+    const signal = new AbortController().signal;
+    const formatted = startRun(null as never, job('sync.late-json'), execution, signal, now);
+    // Its result is formatted by settleRun, once the runner has started the instant's other fires.
     expect(serialized).toBe(false);
-    expect(await formatted).toMatchObject({ status: 'succeeded', result: '"kept"' });
-    const outcome = run('sync.spin');
+    expect(await settleRun(formatted)).toMatchObject({ status: 'succeeded', result: '"kept"' });
+    const started = startRun(null as never, job('sync.spin'), execution, signal, now);
     // The runner starts the instant's other fires meanwhile: not counted in this run's duration.
     const before = Date.now();
     spin(100);
     const after = Date.now();
-    const { durationMs, finishedAt } = await outcome;
+    const { durationMs, finishedAt } = await settleRun(started);
     expect(durationMs).toBeGreaterThanOrEqual(2);
     expect(durationMs).toBeLessThan(100);
     expect(finishedAt.getTime()).toBeLessThan(after - 50);
     expect(finishedAt.getTime()).toBeGreaterThanOrEqual(before - 5);
+    // The same for a task that throws at once.
+    testTasks['sync.spin-throw'] = () => {
+      spin(2);
+      throw new Error('after 2 ms');
+    };
+    const thrown = startRun(null as never, job('sync.spin-throw'), execution, signal, now);
+    spin(100);
+    expect(await settleRun(thrown)).toMatchObject({ status: 'failed', error: 'after 2 ms', durationMs: expect.toSatisfy((ms: number) => ms >= 2 && ms < 100) });
   });
 
   it('runs with the task and arguments prepared ahead, and fails with the reason found then', async () => {

@@ -114,10 +114,30 @@ export function prepareRun(job: Pick<JobRow, 'task' | 'args'>): PreparedRun {
 }
 
 /**
- * Runs the job's task for one execution and returns its outcome. Never throws: a task that
- * throws, rejects, hangs past its timeout or returns something odd only affects its own row.
+ * A run whose task has been called, or found unable to run: what settleRun needs to make its
+ * outcome. Plain data, so that the runner can start all of an instant's fires first and make their
+ * outcomes after.
  */
-export async function runTask(
+export interface StartedRun {
+  signal: AbortSignal;
+  now: () => Date;
+  text: () => string;
+  /** performance.now() when it started, and when it ended if it ended at once (else NaN). */
+  started: number;
+  ended: number;
+  /** What the task returned, or what it threw (`threw`). */
+  returned: unknown;
+  threw: boolean;
+  /** Why the task was not called: unknown, or its arguments refused. */
+  refused: Error | undefined;
+}
+
+/**
+ * Calls the job's task for one execution: the part of a run that cannot wait. Never throws: what
+ * the task throws is kept for settleRun. The task is not called when it cannot run or when the
+ * signal has already aborted.
+ */
+export function startRun(
   db: Db,
   job: JobRow,
   execution: { id: number; scheduledFor: Date; attempt: number; startedAt: Date },
@@ -125,9 +145,34 @@ export async function runTask(
   now: () => Date,
   quiet?: (ms: number) => Promise<void>,
   { task, args, error }: PreparedRun = prepareRun(job),
-): Promise<Outcome> {
+): StartedRun {
   const { log, text } = collectingLogger();
   const started = performance.now();
+  const run: StartedRun = { signal, now, text, started, ended: started, returned: undefined, threw: false, refused: error };
+  if (!task) return run;
+  if (signal.aborted) {
+    run.returned = signal.reason;
+    run.threw = true;
+    return run;
+  }
+  try {
+    run.returned = task.run(args, { jobId: job.id, executionId: execution.id, scheduledFor: execution.scheduledFor, attempt: execution.attempt, signal, log, db, quiet });
+    // (Inside the try: reading `then` may throw, on a value odd enough.)
+    run.ended = isThenable(run.returned) ? NaN : performance.now();
+  } catch (thrown) {
+    run.returned = thrown;
+    run.threw = true;
+    run.ended = performance.now();
+  }
+  return run;
+}
+
+/**
+ * The outcome of a started run: at once for a task that returned a value or threw, else once its
+ * promise settles or its signal aborts (a task that ignores its signal must still end its row).
+ */
+export async function settleRun(run: StartedRun): Promise<Outcome> {
+  const { signal, now, text, started } = run;
   // The outcome of a run that ended at `ended` (performance.now()), made then or later.
   const finish = (status: ExecutionStatus, err: Error | null, result: unknown = undefined, ended = performance.now()): Outcome => ({
     status,
@@ -138,39 +183,23 @@ export async function runTask(
     finishedAt: new Date(now().getTime() - Math.round(performance.now() - ended)),
     durationMs: Math.max(0, Math.round(ended - started)),
   });
-  if (!task) return finish('failed', error);
   // Aborted (by its timeout or a shutdown), or thrown: the outcome says which.
-  const failed = (thrown: unknown): Outcome => {
+  const failed = (thrown: unknown, ended?: number): Outcome => {
     const reason = signal.aborted ? signal.reason : undefined;
-    if (reason instanceof RunAborted) return finish(reason.cause === 'timeout' ? 'timed_out' : 'interrupted', reason);
-    return finish('failed', coerceError(thrown));
+    if (reason instanceof RunAborted) return finish(reason.cause === 'timeout' ? 'timed_out' : 'interrupted', reason, undefined, ended);
+    return finish('failed', coerceError(thrown), undefined, ended);
   };
-  if (signal.aborted) return failed(signal.reason);
-  let returned: unknown;
-  let pending: boolean;
-  try {
-    returned = task.run(args, { jobId: job.id, executionId: execution.id, scheduledFor: execution.scheduledFor, attempt: execution.attempt, signal, log, db, quiet });
-    // (Inside the try: reading `then` may throw, on a value odd enough.)
-    pending = isThenable(returned);
-  } catch (thrown) {
-    return failed(thrown);
-  }
-  // A task that returned a value (not a promise) is over: no promise to wait for. Its outcome is
-  // made once this instant's other fires have started (the await defers it past the runner's
-  // loop): formatting it took a third of a quick run's start.
-  if (!pending) {
-    const ended = performance.now();
-    await undefined;
-    return finish('succeeded', null, returned, ended);
-  }
+  if (run.refused) return finish('failed', run.refused, undefined, run.ended);
+  if (run.threw) return failed(run.returned, run.ended);
+  // A task that returned a value (not a promise) is over: no promise to wait for.
+  if (!Number.isNaN(run.ended)) return finish('succeeded', null, run.returned, run.ended);
   let onAbort: (() => void) | undefined;
   try {
-    // One promise for the task and the abort (a task that ignores its signal must still end its
-    // row when aborted): a Promise.race of two costs more allocations per run.
+    // One promise for the task and the abort: a Promise.race of two costs more allocations per run.
     const result = await new Promise<unknown>((resolve, reject) => {
       onAbort = () => reject(signal.reason);
       onAbortOf(signal).add(onAbort);
-      Promise.resolve(returned).then(resolve, reject);
+      Promise.resolve(run.returned).then(resolve, reject);
     });
     return finish('succeeded', null, result);
   } catch (thrown) {
@@ -178,6 +207,14 @@ export async function runTask(
   } finally {
     if (onAbort) onAbortOf(signal).delete(onAbort);
   }
+}
+
+/**
+ * Runs the job's task for one execution and returns its outcome. Never throws: a task that
+ * throws, rejects, hangs past its timeout or returns something odd only affects its own row.
+ */
+export function runTask(...args: Parameters<typeof startRun>): Promise<Outcome> {
+  return settleRun(startRun(...args));
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
