@@ -1,12 +1,13 @@
 /**
- * `npm run bench:interference [-- --n 1000 --window 20 --rps 10 --old 1000000 --repeat 3 --port 3211]`
+ * `npm run bench:interference [-- --n 1000 --window 20 --rps 10 --old 1000000 --repeat 3 --port 3211 --arrivals poisson]`
  *
  * Does the dashboard slow the engine down? On one database (cronboard_bench_interference): N jobs
  * firing every second run by the real engine (started as `npm run scheduler` starts it), beside
  * 10,000 dashboard jobs and 1M executions older than the retention window. Two windows:
  * 1. the engine alone;
  * 2. the engine while a web-only server (SCHEDULER_ENABLED=false) answers `--rps` dashboard
- *    requests a second (jobs list, search, history, 24 h summary, overview and jobs pages) and the
+ *    requests a second (jobs list, search, history, 24 h summary, overview and jobs pages; at
+ *    random times, or with `--arrivals even` one every 1/rps s from a whole second) and the
  *    retention job (system.prune-history, queued as a run-now, so the engine itself runs it)
  *    deletes the old executions.
  * Reports the engine's start lateness (started_at − scheduled_for) in each window and the ratio
@@ -16,15 +17,15 @@
  * shared machine stalls every process decides a 20 s window's p99. Works against whatever engine
  * is on the branch: it only reads the rows.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { dropDatabase, prepareDatabase } from '../db/migrate';
 import { insertFiringJobs } from './lib/cronboard';
 import { startServer, timedGet, type BenchServer } from './lib/http';
-import { logPath, ROOT, sleep, sleepUntil, stopChild } from './lib/proc';
+import { logPath, ROOT, sleep, sleepUntil, spawnLogged, stopChild } from './lib/proc';
 import { describeMachine, fmt, machineLine, markdownTable, writeResult } from './lib/report';
 import { seedDashboard } from './lib/seed';
 import { summarize, type Lateness } from './lib/stats';
@@ -40,10 +41,13 @@ const { values: flags } = parseArgs({
     old: { type: 'string', default: '1000000' },
     repeat: { type: 'string', default: '3' },
     port: { type: 'string', default: '3211' },
+    arrivals: { type: 'string', default: 'poisson' },
   },
 });
 const opt = { n: Number(flags.n), windowS: Number(flags.window), rps: Number(flags.rps), old: Number(flags.old), repeat: Number(flags.repeat), port: Number(flags.port) };
 for (const [k, v] of Object.entries(opt)) if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} takes a positive whole number, got ${v}`);
+if (flags.arrivals !== 'poisson' && flags.arrivals !== 'even') throw new Error(`--arrivals takes poisson or even, got ${flags.arrivals}`);
+const arrivals: 'poisson' | 'even' = flags.arrivals;
 
 /** Start lateness (ms) of the N jobs' fires scheduled in [start, end) that started, and how many were due. */
 async function lateness(conn: mysql.Connection, start: number, end: number, n: number): Promise<{ ms: Lateness; keptPct: number }> {
@@ -101,14 +105,22 @@ async function warmDashboard(server: BenchServer): Promise<void> {
   }
 }
 
-/** `rps` dashboard GETs a second (open loop, one every 1/rps s) until `end`; their latencies. */
+/**
+ * `rps` dashboard GETs a second until `end` (open loop); their latencies. `poisson`: at random
+ * times (exponential gaps of mean 1/rps s), as requests of people and programs come, unrelated
+ * to the engine's instants. `even`: one every 1/rps s from the window's start, a whole second, so
+ * the first requests, and again those about every 10 s as the gaps' overhead adds up, come at the
+ * instants where the engine's fires start.
+ */
 async function dashboardLoad(server: BenchServer, end: number): Promise<number[]> {
   const out: number[] = [];
   const inFlight: Array<Promise<void>> = [];
+  const gap = () => (arrivals === 'even' ? 1000 / opt.rps : (-Math.log(1 - Math.random()) * 1000) / opt.rps);
+  if (arrivals === 'poisson') await sleep(gap());
   for (let i = 0; Date.now() < end; i++) {
     const [p, kind] = DASHBOARD_PATHS[i % DASHBOARD_PATHS.length];
     inFlight.push(timedGet(server.base, p, kind === 'page' ? server.page : server.api).then((ms) => void out.push(ms)));
-    await sleep(1000 / opt.rps);
+    await sleep(gap());
   }
   await Promise.all(inFlight);
   return out;
@@ -122,16 +134,12 @@ async function queueRetention(conn: mysql.Connection): Promise<number> {
 
 /**
  * The engine as `npm run scheduler` starts it on this branch (its package.json script, run by sh;
- * the script `exec`s node, so the child is the engine itself and gets the SIGTERM).
+ * the script `exec`s node, so the child is the engine itself and gets the SIGTERM), in a session
+ * of its own as a service is (see SpawnOptions.ownSession).
  */
 function spawnEngine(env: Record<string, string>, logFile: string): ChildProcess {
   const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const fd = openSync(logFile, 'w');
-  try {
-    return spawn('sh', ['-c', scripts.scheduler], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
-  } finally {
-    closeSync(fd);
-  }
+  return spawnLogged('sh', ['-c', scripts.scheduler], { env, logFile, ownSession: true });
 }
 
 async function waitForEngine(conn: mysql.Connection, engine: ChildProcess): Promise<void> {
@@ -171,7 +179,7 @@ async function runOnce(runNumber: number): Promise<Run> {
   try {
     // The web server first (it may build), so the engine's warm-up is not spent beside a build.
     console.error('[bench] starting the web-only server (builds first when the build is stale)…');
-    server = await startServer(DATABASE_URL, opt.port, { scheduler: false, logFile: serverLog });
+    server = await startServer(DATABASE_URL, opt.port, { scheduler: false, logFile: serverLog, ownSession: true });
     await insertFiringJobs(conn, opt.n);
     await warmDashboard(server);
     engine = spawnEngine({ DATABASE_URL, INSTANCE_NAME: 'bench-engine', SHUTDOWN_GRACE_MS: '5000' }, engineLog);
@@ -241,11 +249,11 @@ async function main(): Promise<void> {
       [`retention in the engine: ${fmt(retention.deleted)} rows in ${fmt(retention.seconds, 1)} s`, '', '', '', '', '≥ 30,000 rows/s', `${fmt(retention.deleted / retention.seconds)} rows/s`],
     ],
   );
-  console.log(`\nEngine lateness = started_at − scheduled_for of the ${fmt(opt.n)} every-second jobs' fires in each ${opt.windowS} s window; dashboard: ${opt.rps} requests/s.`);
+  console.log(`\nEngine lateness = started_at − scheduled_for of the ${fmt(opt.n)} every-second jobs' fires in each ${opt.windowS} s window; dashboard: ${opt.rps} requests/s (${arrivals === 'poisson' ? 'at random times' : 'evenly spaced from the window\'s start'}).`);
   console.log(`The run with the median ratio of ${runs.length}; the ratios of all runs: ${runs.map((r) => `${fmt(r.ratio, 2)}×`).join(', ')}.`);
   console.log(`${machineLine(machine)}\n`);
   console.log(table);
-  const file = writeResult('interference', { date: new Date().toISOString(), machine, options: opt, runs });
+  const file = writeResult('interference', { date: new Date().toISOString(), machine, options: { ...opt, arrivals }, runs });
   console.log(`\nJSON: ${file}`);
 }
 

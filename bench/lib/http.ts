@@ -20,9 +20,10 @@ export interface BenchServer {
 }
 
 /** Starts the real server on `port` against `databaseUrl` (SCHEDULER_ENABLED as given) and waits for it. */
-export async function startServer(databaseUrl: string, port: number, opts: { scheduler: boolean; logFile: string }): Promise<BenchServer> {
+export async function startServer(databaseUrl: string, port: number, opts: { scheduler: boolean; logFile: string; ownSession?: boolean }): Promise<BenchServer> {
   const child = spawnTsx(path.join(ROOT, 'scripts/start.ts'), [], {
     logFile: opts.logFile,
+    ownSession: opts.ownSession,
     env: {
       PORT: String(port),
       DATABASE_URL: databaseUrl,

@@ -63,20 +63,62 @@ export function peakRssMb(pid: number): number {
 /** A path in the temp folder for a child's output (kept only when something fails). */
 export const logPath = (name: string) => path.join(os.tmpdir(), `cronboard-bench-${name}.log`);
 
+export interface SpawnOptions {
+  env?: Record<string, string>;
+  logFile: string;
+  ipc?: boolean;
+  /**
+   * In a session of its own, as a service manager or a container runtime starts a service. With
+   * the kernel's autogroup scheduling (Linux's default on desktops and on these machines), the
+   * processes of one session share one CPU share: a web server started in the benchmark's session
+   * takes its page rendering out of the engine's share. Stopped when the benchmark exits.
+   */
+  ownSession?: boolean;
+}
+
+/** Children in a session of their own: not stopped with the benchmark's process group, so stopped at its exit. */
+const ownSessions = new Set<ChildProcess>();
+let exitHooked = false;
+
 /** Starts `node --import tsx <script>` from the repo root; stdout/stderr go to `logFile`, optionally with an IPC channel. */
-export function spawnTsx(script: string, args: string[], opts: { env?: Record<string, string>; logFile: string; ipc?: boolean }): ChildProcess {
+export function spawnTsx(script: string, args: string[], opts: SpawnOptions): ChildProcess {
   return spawnNode(['--import', 'tsx', script, ...args], opts);
 }
 
 /** Starts `node <args>` from the repo root, output to `logFile`. */
-export function spawnNode(args: string[], opts: { env?: Record<string, string>; logFile: string; ipc?: boolean }): ChildProcess {
+export function spawnNode(args: string[], opts: SpawnOptions): ChildProcess {
+  return spawnLogged(process.execPath, args, opts);
+}
+
+/** Starts `command <args>` from the repo root, output to `logFile`. */
+export function spawnLogged(command: string, args: string[], opts: SpawnOptions): ChildProcess {
   const fd = openSync(opts.logFile, 'w');
   try {
-    return spawn(process.execPath, args, {
+    const child = spawn(command, args, {
       cwd: ROOT,
       env: { ...process.env, ...opts.env },
       stdio: opts.ipc ? ['ignore', fd, fd, 'ipc'] : ['ignore', fd, fd],
+      detached: opts.ownSession ?? false,
     });
+    if (opts.ownSession) {
+      ownSessions.add(child);
+      child.once('exit', () => ownSessions.delete(child));
+      if (!exitHooked) {
+        exitHooked = true;
+        process.once('exit', () => {
+          // The whole process group (the server's `next start` child too).
+          for (const c of ownSessions) {
+            try {
+              if (c.pid) process.kill(-c.pid, 'SIGKILL');
+            } catch {
+              // already gone
+            }
+          }
+        });
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+      }
+    }
+    return child;
   } finally {
     closeSync(fd);
   }
