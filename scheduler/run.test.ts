@@ -52,7 +52,18 @@ function spin(ms: number): void {
 
 vi.mock('./tasks', () => ({
   getTask: (name: string) =>
-    testTasks[name] && { name, title: name, description: '', args: z.strictObject({ n: z.number().optional() }), run: testTasks[name] },
+    testTasks[name] && {
+      name,
+      title: name,
+      description: '',
+      args:
+        name === 'args.throwing'
+          ? z.object({}).transform(() => {
+              throw new TypeError('a transform that throws');
+            })
+          : z.strictObject({ n: z.number().optional() }),
+      run: testTasks[name],
+    },
 }));
 
 const job = (task: string, args: Record<string, unknown> = {}) => ({ id: 'job-1', task, args, options: DEFAULT_JOB_OPTIONS }) as unknown as JobRow;
@@ -163,6 +174,9 @@ describe('runTask', () => {
     expect(unknown.error?.message).toMatch(/Unknown task "no.such.task"/);
     const refused = prepareRun(job('args.echo', { n: 'x' }));
     expect(refused.error?.message).toMatch(/The stored arguments no longer match task "args.echo"/);
+    // A schema whose own code throws fails the run, not whoever prepares it (the claim).
+    testTasks['args.throwing'] = testTasks['args.echo'];
+    expect(prepareRun(job('args.throwing')).error?.message).toMatch(/task "args.throwing".*a transform that throws/);
     const spy = vi.fn(testTasks['args.echo']);
     testTasks['args.spy'] = spy;
     const failed = await runTask(null as never, job('args.spy'), execution, new AbortController().signal, now, undefined, refused);

@@ -108,7 +108,13 @@ export type PreparedRun = { task: TaskDefinition; args: unknown; error?: undefin
 export function prepareRun(job: Pick<JobRow, 'task' | 'args'>): PreparedRun {
   const task = getTask(job.task);
   if (!task) return { error: new Error(`Unknown task "${job.task}": it is not in scheduler/tasks/index.ts on this server.`) };
-  const args = task.args.safeParse(job.args);
+  let args: ReturnType<typeof task.args.safeParse>;
+  try {
+    args = task.args.safeParse(job.args);
+  } catch (thrown) {
+    // A schema's own code (a transform, a refinement) that throws: this run fails, not the claim.
+    return { error: new Error(`Checking the arguments of task "${job.task}" failed: ${coerceError(thrown).message}`) };
+  }
   if (!args.success) return { error: new Error(`The stored arguments no longer match task "${job.task}": ${args.error.message}`) };
   return { task, args: args.data };
 }

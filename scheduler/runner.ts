@@ -175,23 +175,36 @@ export class Runner {
     this.track(job, run, leased, this.launch(job, run, prepared));
   }
 
-  /** Calls the run's task: the part of a start that cannot wait (see the gate's `step`). */
-  private launch(job: JobRow, run: QueuedRun, prepared?: PreparedRun): Launched {
-    const timeoutMs = job.options.timeoutMs;
-    // A job with a timeout gets its own controller; the others share the shutdown signal.
-    const controller = timeoutMs ? new AbortController() : null;
-    const timer = controller ? setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs!) : null;
-    const startedAt = this.ctx.now();
-    const execution = { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt };
-    const started = startRun(this.ctx.db, job, execution, controller?.signal ?? this.shutdownSignal.signal, this.ctx.now, this.quiet, prepared);
-    return { controller, timer, startedAt, started };
+  /**
+   * Calls the run's task: the part of a start that cannot wait (see the gate's `step`). Null if
+   * that failed unexpectedly (startRun itself never throws): the other fires still start.
+   */
+  private launch(job: JobRow, run: QueuedRun, prepared?: PreparedRun): Launched | null {
+    try {
+      const timeoutMs = job.options.timeoutMs;
+      // A job with a timeout gets its own controller; the others share the shutdown signal.
+      const controller = timeoutMs ? new AbortController() : null;
+      const timer = controller ? setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs!) : null;
+      const startedAt = this.ctx.now();
+      const execution = { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt };
+      const started = startRun(this.ctx.db, job, execution, controller?.signal ?? this.shutdownSignal.signal, this.ctx.now, this.quiet, prepared);
+      return { controller, timer, startedAt, started };
+    } catch (err) {
+      this.log.error(`run of execution ${run.id} could not start`, err);
+      return null;
+    }
   }
 
   /**
    * Lists a launched run as running here and has its outcome recorded. Called in the same turn
    * as launch(): a run that ended at once is listed before its outcome can take it off the list.
    */
-  private track(job: JobRow, run: QueuedRun, leased: boolean, launched: Launched): void {
+  private track(job: JobRow, run: QueuedRun, leased: boolean, launched: Launched | null): void {
+    if (!launched) {
+      // Its row is left to recovery (recoverOrphans), its slot free here.
+      if (leased) this.leaseBook.finished(job.id, run.scheduledFor.getTime());
+      return;
+    }
     const entry: Running = { controller: launched.controller, done: DONE };
     this.running.set(run.id, entry);
     entry.done = this.settleAndRecord(job, run, leased, launched);
