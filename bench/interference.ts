@@ -1,5 +1,5 @@
 /**
- * `npm run bench:interference [-- --n 1000 --window 20 --rps 10 --old 1000000 --repeat 3 --port 3211 --arrivals poisson]`
+ * `npm run bench:interference [-- --n 1000 --window 20 --rps 10 --old 1000000 --repeat 3 --port 3211 --arrivals poisson --seed N]`
  *
  * Does the dashboard slow the engine down? On one database (cronboard_bench_interference): N jobs
  * firing every second run by the real engine (started as `npm run scheduler` starts it), beside
@@ -42,12 +42,36 @@ const { values: flags } = parseArgs({
     repeat: { type: 'string', default: '3' },
     port: { type: 'string', default: '3211' },
     arrivals: { type: 'string', default: 'poisson' },
+    seed: { type: 'string', default: String(Math.floor(Math.random() * 2 ** 31)) },
   },
 });
 const opt = { n: Number(flags.n), windowS: Number(flags.window), rps: Number(flags.rps), old: Number(flags.old), repeat: Number(flags.repeat), port: Number(flags.port) };
 for (const [k, v] of Object.entries(opt)) if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} takes a positive whole number, got ${v}`);
 if (flags.arrivals !== 'poisson' && flags.arrivals !== 'even') throw new Error(`--arrivals takes poisson or even, got ${flags.arrivals}`);
 const arrivals: 'poisson' | 'even' = flags.arrivals;
+const seed = Number(flags.seed);
+if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed takes a whole number ≥ 0, got ${flags.seed}`);
+
+/** Uniform in [0, 1), from `seed` (mulberry32): a run's random arrivals can be had again with --seed. */
+const random = (() => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+})();
+
+/** Whether the kernel groups a session's processes for CPU time (see SpawnOptions.ownSession). */
+function autogroup(): string {
+  try {
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1' ? 'on' : 'off';
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** Start lateness (ms) of the N jobs' fires scheduled in [start, end) that started, and how many were due. */
 async function lateness(conn: mysql.Connection, start: number, end: number, n: number): Promise<{ ms: Lateness; keptPct: number }> {
@@ -115,7 +139,7 @@ async function warmDashboard(server: BenchServer): Promise<void> {
 async function dashboardLoad(server: BenchServer, end: number): Promise<number[]> {
   const out: number[] = [];
   const inFlight: Array<Promise<void>> = [];
-  const gap = () => (arrivals === 'even' ? 1000 / opt.rps : (-Math.log(1 - Math.random()) * 1000) / opt.rps);
+  const gap = () => (arrivals === 'even' ? 1000 / opt.rps : (-Math.log(1 - random()) * 1000) / opt.rps);
   if (arrivals === 'poisson') await sleep(gap());
   for (let i = 0; Date.now() < end; i++) {
     const [p, kind] = DASHBOARD_PATHS[i % DASHBOARD_PATHS.length];
@@ -249,11 +273,11 @@ async function main(): Promise<void> {
       [`retention in the engine: ${fmt(retention.deleted)} rows in ${fmt(retention.seconds, 1)} s`, '', '', '', '', '≥ 30,000 rows/s', `${fmt(retention.deleted / retention.seconds)} rows/s`],
     ],
   );
-  console.log(`\nEngine lateness = started_at − scheduled_for of the ${fmt(opt.n)} every-second jobs' fires in each ${opt.windowS} s window; dashboard: ${opt.rps} requests/s (${arrivals === 'poisson' ? 'at random times' : 'evenly spaced from the window\'s start'}).`);
+  console.log(`\nEngine lateness = started_at − scheduled_for of the ${fmt(opt.n)} every-second jobs' fires in each ${opt.windowS} s window; dashboard: ${opt.rps} requests/s (${arrivals === 'poisson' ? `at random times, --seed ${seed}` : 'evenly spaced from the window\'s start'}); engine and server each in a session of its own, autogroup scheduling ${autogroup()}.`);
   console.log(`The run with the median ratio of ${runs.length}; the ratios of all runs: ${runs.map((r) => `${fmt(r.ratio, 2)}×`).join(', ')}.`);
   console.log(`${machineLine(machine)}\n`);
   console.log(table);
-  const file = writeResult('interference', { date: new Date().toISOString(), machine, options: { ...opt, arrivals }, runs });
+  const file = writeResult('interference', { date: new Date().toISOString(), machine, options: { ...opt, arrivals, seed }, autogroup: autogroup(), runs });
   console.log(`\nJSON: ${file}`);
 }
 

@@ -165,6 +165,23 @@ describe('runTask', () => {
     expect(await settleRun(thrown)).toMatchObject({ status: 'failed', error: 'after 2 ms', durationMs: expect.toSatisfy((ms: number) => ms >= 2 && ms < 100) });
   });
 
+  it('never finishes a run before it started, however long its outcome waits', async () => {
+    for (let i = 0; i < 200; i++) {
+      const startedAt = new Date();
+      const started = startRun(null as never, job('sync.nothing'), { ...execution, startedAt }, new AbortController().signal, now);
+      spin(0.6);
+      const { finishedAt } = await settleRun(started);
+      expect(finishedAt.getTime()).toBeGreaterThanOrEqual(startedAt.getTime());
+    }
+  });
+
+  it('records a task that threw before its signal aborted as failed, whenever its outcome is made', async () => {
+    const controller = new AbortController();
+    const started = startRun(null as never, job('sync.throw'), execution, controller.signal, now);
+    controller.abort(new RunAborted('shutdown', 'Interrupted: shut down.'));
+    expect(await settleRun(started)).toMatchObject({ status: 'failed', error: 'broken at once' });
+  });
+
   it('runs with the task and arguments prepared ahead, and fails with the reason found then', async () => {
     const prepared = prepareRun(job('args.echo', { n: 5 }));
     // The job's arguments as they are now are not read again.

@@ -128,12 +128,16 @@ export interface StartedRun {
   signal: AbortSignal;
   now: () => Date;
   text: () => string;
+  /** Its start by the clock (epoch ms): no outcome finishes before it. */
+  startedAt: number;
   /** performance.now() when it started, and when it ended if it ended at once (else NaN). */
   started: number;
   ended: number;
   /** What the task returned, or what it threw (`threw`). */
   returned: unknown;
   threw: boolean;
+  /** The signal's reason if it had aborted when the task threw: a timeout or shutdown, not a failure. */
+  abortedBy: unknown;
   /** Why the task was not called: unknown, or its arguments refused. */
   refused: Error | undefined;
 }
@@ -154,10 +158,10 @@ export function startRun(
 ): StartedRun {
   const { log, text } = collectingLogger();
   const started = performance.now();
-  const run: StartedRun = { signal, now, text, started, ended: started, returned: undefined, threw: false, refused: error };
+  const run: StartedRun = { signal, now, text, startedAt: execution.startedAt.getTime(), started, ended: started, returned: undefined, threw: false, abortedBy: undefined, refused: error };
   if (!task) return run;
   if (signal.aborted) {
-    run.returned = signal.reason;
+    run.returned = run.abortedBy = signal.reason;
     run.threw = true;
     return run;
   }
@@ -168,6 +172,7 @@ export function startRun(
   } catch (thrown) {
     run.returned = thrown;
     run.threw = true;
+    run.abortedBy = signal.aborted ? signal.reason : undefined;
     run.ended = performance.now();
   }
   return run;
@@ -186,17 +191,17 @@ export async function settleRun(run: StartedRun): Promise<Outcome> {
     stack: err?.stack?.slice(0, 20_000) ?? null,
     log: text(),
     result: serializeResult(result),
-    finishedAt: new Date(now().getTime() - Math.round(performance.now() - ended)),
+    finishedAt: new Date(Math.max(run.startedAt, now().getTime() - Math.floor(performance.now() - ended))),
     durationMs: Math.max(0, Math.round(ended - started)),
   });
   // Aborted (by its timeout or a shutdown), or thrown: the outcome says which.
-  const failed = (thrown: unknown, ended?: number): Outcome => {
-    const reason = signal.aborted ? signal.reason : undefined;
+  // `reason`: the signal's reason if it had aborted when the task threw or rejected.
+  const failed = (thrown: unknown, reason: unknown, ended?: number): Outcome => {
     if (reason instanceof RunAborted) return finish(reason.cause === 'timeout' ? 'timed_out' : 'interrupted', reason, undefined, ended);
     return finish('failed', coerceError(thrown), undefined, ended);
   };
   if (run.refused) return finish('failed', run.refused, undefined, run.ended);
-  if (run.threw) return failed(run.returned, run.ended);
+  if (run.threw) return failed(run.returned, run.abortedBy, run.ended);
   // A task that returned a value (not a promise) is over: no promise to wait for.
   if (!Number.isNaN(run.ended)) return finish('succeeded', null, run.returned, run.ended);
   let onAbort: (() => void) | undefined;
@@ -209,7 +214,7 @@ export async function settleRun(run: StartedRun): Promise<Outcome> {
     });
     return finish('succeeded', null, result);
   } catch (thrown) {
-    return failed(thrown);
+    return failed(thrown, signal.aborted ? signal.reason : undefined);
   } finally {
     if (onAbort) onAbortOf(signal).delete(onAbort);
   }

@@ -39,7 +39,7 @@ const START_SLICE = 256;
  */
 const PREPARE_MS = 40;
 
-/** A settled promise, the placeholder of a run's `done` while it starts. */
+/** A settled promise, the placeholder of a run's `done` while it is listed. */
 const DONE = Promise.resolve();
 
 /** A run whose task has been called: its own controller and timer (a job with a timeout). */
@@ -180,16 +180,18 @@ export class Runner {
    * that failed unexpectedly (startRun itself never throws): the other fires still start.
    */
   private launch(job: JobRow, run: QueuedRun, prepared?: PreparedRun): Launched | null {
+    let timer: NodeJS.Timeout | null = null;
     try {
       const timeoutMs = job.options.timeoutMs;
       // A job with a timeout gets its own controller; the others share the shutdown signal.
       const controller = timeoutMs ? new AbortController() : null;
-      const timer = controller ? setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs!) : null;
+      if (controller) timer = setTimeout(() => controller.abort(new RunAborted('timeout', `Timed out after ${timeoutMs} ms.`)), timeoutMs!);
       const startedAt = this.ctx.now();
       const execution = { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt };
       const started = startRun(this.ctx.db, job, execution, controller?.signal ?? this.shutdownSignal.signal, this.ctx.now, this.quiet, prepared);
       return { controller, timer, startedAt, started };
     } catch (err) {
+      if (timer) clearTimeout(timer);
       this.log.error(`run of execution ${run.id} could not start`, err);
       return null;
     }
@@ -200,11 +202,7 @@ export class Runner {
    * as launch(): a run that ended at once is listed before its outcome can take it off the list.
    */
   private track(job: JobRow, run: QueuedRun, leased: boolean, launched: Launched | null): void {
-    if (!launched) {
-      // Its row is left to recovery (recoverOrphans), its slot free here.
-      if (leased) this.leaseBook.finished(job.id, run.scheduledFor.getTime());
-      return;
-    }
+    if (!launched) return this.leaveToRecovery(job, run, leased);
     const entry: Running = { controller: launched.controller, done: DONE };
     this.running.set(run.id, entry);
     entry.done = this.settleAndRecord(job, run, leased, launched);
@@ -311,14 +309,18 @@ export class Runner {
       }
     } catch (err) {
       this.log.error(`run of execution ${run.id} failed unexpectedly`, err);
-      // Its row is left to recovery (recoverOrphans), its slot free here.
-      if (leased) this.leaseBook.finished(job.id, run.scheduledFor.getTime());
-      this.running.delete(run.id);
-      return;
+      return this.leaveToRecovery(job, run, leased);
     } finally {
       if (timer) clearTimeout(timer);
     }
     return recorded;
+  }
+
+  /** A run that failed unexpectedly: no longer ours here, its row left to recovery (recoverOrphans), its slot free. */
+  private leaveToRecovery(job: JobRow, run: QueuedRun, leased: boolean): void {
+    if (leased) this.leaseBook.finished(job.id, run.scheduledFor.getTime());
+    this.running.delete(run.id);
+    this.leasedIds.delete(run.id);
   }
 
   /** Queues the next attempt after an exponential backoff with ±20 % jitter. */

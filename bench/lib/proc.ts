@@ -76,9 +76,37 @@ export interface SpawnOptions {
   ownSession?: boolean;
 }
 
-/** Children in a session of their own: not stopped with the benchmark's process group, so stopped at its exit. */
-const ownSessions = new Set<ChildProcess>();
+/**
+ * Process groups of the children started in a session of their own: the terminal's Ctrl-C does
+ * not reach them, so they are stopped, the whole group, when the benchmark exits.
+ */
+const ownGroups = new Set<number>();
 let exitHooked = false;
+
+/** Sends `signal` to a child, or to its whole process group when it leads one of its own. */
+function signalChild(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid && ownGroups.has(child.pid)) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    // already gone
+  }
+}
+
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => {
+    for (const pgid of ownGroups) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) process.once(signal, () => process.exit(code));
+}
 
 /** Starts `node --import tsx <script>` from the repo root; stdout/stderr go to `logFile`, optionally with an IPC channel. */
 export function spawnTsx(script: string, args: string[], opts: SpawnOptions): ChildProcess {
@@ -100,23 +128,9 @@ export function spawnLogged(command: string, args: string[], opts: SpawnOptions)
       stdio: opts.ipc ? ['ignore', fd, fd, 'ipc'] : ['ignore', fd, fd],
       detached: opts.ownSession ?? false,
     });
-    if (opts.ownSession) {
-      ownSessions.add(child);
-      child.once('exit', () => ownSessions.delete(child));
-      if (!exitHooked) {
-        exitHooked = true;
-        process.once('exit', () => {
-          // The whole process group (the server's `next start` child too).
-          for (const c of ownSessions) {
-            try {
-              if (c.pid) process.kill(-c.pid, 'SIGKILL');
-            } catch {
-              // already gone
-            }
-          }
-        });
-        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
-      }
+    if (opts.ownSession && child.pid) {
+      ownGroups.add(child.pid);
+      hookExit();
     }
     return child;
   } finally {
@@ -144,12 +158,12 @@ export function nextMessage<T>(child: ChildProcess, type: string, timeoutMs: num
   });
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`; resolves once the child has exited. */
+/** SIGTERM, then SIGKILL after `graceMs` (to its whole group when it leads one of its own); resolves once the child has exited. */
 export async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  signalChild(child, 'SIGTERM');
+  const timer = setTimeout(() => signalChild(child, 'SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
 }
