@@ -27,7 +27,7 @@ import { insertFiringJobs } from './lib/cronboard';
 import { startServer, timedGet, type BenchServer } from './lib/http';
 import { logPath, ROOT, sleep, sleepUntil, spawnLogged, stopChild } from './lib/proc';
 import { describeMachine, fmt, machineLine, markdownTable, writeResult } from './lib/report';
-import { seedDashboard } from './lib/seed';
+import { rng, seedDashboard } from './lib/seed';
 import { summarize, type Lateness } from './lib/stats';
 
 const DATABASE_URL = 'mysql://root@127.0.0.1:3306/cronboard_bench_interference';
@@ -52,17 +52,8 @@ const arrivals: 'poisson' | 'even' = flags.arrivals;
 const seed = Number(flags.seed);
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed takes a whole number ≥ 0, got ${flags.seed}`);
 
-/** Uniform in [0, 1), from `seed` (mulberry32): a run's random arrivals can be had again with --seed. */
-const random = (() => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-})();
+/** Uniform in [0, 1), from `seed`: a run's random arrivals can be had again with --seed. */
+const random = rng(seed);
 
 /** Whether the kernel groups a session's processes for CPU time (see SpawnOptions.ownSession). */
 function autogroup(): string {
