@@ -1,5 +1,5 @@
 /**
- * `npm run bench:interference [-- --n 1000 --window 20 --rps 10 --old 1000000 --repeat 3 --port 3211 --arrivals poisson --seed N]`
+ * `npm run bench:interference [-- --n 1000 --window 20 --rps 10 --old 1000000 --repeat 3 --port 3211 --arrivals poisson --seed N --engine-nice=0]`
  *
  * Does the dashboard slow the engine down? On one database (cronboard_bench_interference): N jobs
  * firing every second run by the real engine (started as `npm run scheduler` starts it), beside
@@ -18,7 +18,7 @@
  * is on the branch: it only reads the rows.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
@@ -43,6 +43,7 @@ const { values: flags } = parseArgs({
     port: { type: 'string', default: '3211' },
     arrivals: { type: 'string', default: 'poisson' },
     seed: { type: 'string', default: String(Math.floor(Math.random() * 2 ** 31)) },
+    'engine-nice': { type: 'string', default: '0' },
   },
 });
 const opt = { n: Number(flags.n), windowS: Number(flags.window), rps: Number(flags.rps), old: Number(flags.old), repeat: Number(flags.repeat), port: Number(flags.port) };
@@ -51,6 +52,9 @@ if (flags.arrivals !== 'poisson' && flags.arrivals !== 'even') throw new Error(`
 const arrivals: 'poisson' | 'even' = flags.arrivals;
 const seed = Number(flags.seed);
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed takes a whole number ≥ 0, got ${flags.seed}`);
+
+const engineNice = Number(flags['engine-nice']);
+if (!Number.isInteger(engineNice) || engineNice < -20 || engineNice > 19) throw new Error(`--engine-nice takes a whole number from -20 to 19, got ${flags['engine-nice']}`);
 
 /** Uniform in [0, 1), from `seed`: a run's random arrivals can be had again with --seed. */
 const random = rng(seed);
@@ -154,7 +158,11 @@ async function queueRetention(conn: mysql.Connection): Promise<number> {
  */
 function spawnEngine(env: Record<string, string>, logFile: string): ChildProcess {
   const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  return spawnLogged('sh', ['-c', scripts.scheduler], { env, logFile, ownSession: true });
+  const engine = spawnLogged('sh', ['-c', scripts.scheduler], { env, logFile, ownSession: true });
+  // The nice value of the engine's session as a whole (its autogroup), as a service's CPU weight
+  // is set (systemd: Nice= or CPUWeight=). Below 0 it needs root (CAP_SYS_NICE).
+  if (engineNice !== 0) writeFileSync(`/proc/${engine.pid}/autogroup`, String(engineNice));
+  return engine;
 }
 
 async function waitForEngine(conn: mysql.Connection, engine: ChildProcess): Promise<void> {
@@ -264,11 +272,11 @@ async function main(): Promise<void> {
       [`retention in the engine: ${fmt(retention.deleted)} rows in ${fmt(retention.seconds, 1)} s`, '', '', '', '', '≥ 30,000 rows/s', `${fmt(retention.deleted / retention.seconds)} rows/s`],
     ],
   );
-  console.log(`\nEngine lateness = started_at − scheduled_for of the ${fmt(opt.n)} every-second jobs' fires in each ${opt.windowS} s window; dashboard: ${opt.rps} requests/s (${arrivals === 'poisson' ? `at random times, --seed ${seed}` : 'evenly spaced from the window\'s start'}); engine and server each in a session of its own, autogroup scheduling ${autogroup()}.`);
+  console.log(`\nEngine lateness = started_at − scheduled_for of the ${fmt(opt.n)} every-second jobs' fires in each ${opt.windowS} s window; dashboard: ${opt.rps} requests/s (${arrivals === 'poisson' ? `at random times, --seed ${seed}` : 'evenly spaced from the window\'s start'}); engine and server each in a session of its own${engineNice ? ` (the engine's at nice ${engineNice})` : ''}, autogroup scheduling ${autogroup()}.`);
   console.log(`The run with the median ratio of ${runs.length}; the ratios of all runs: ${runs.map((r) => `${fmt(r.ratio, 2)}×`).join(', ')}.`);
   console.log(`${machineLine(machine)}\n`);
   console.log(table);
-  const file = writeResult('interference', { date: new Date().toISOString(), machine, options: { ...opt, arrivals, seed }, autogroup: autogroup(), runs });
+  const file = writeResult('interference', { date: new Date().toISOString(), machine, options: { ...opt, arrivals, seed, engineNice }, autogroup: autogroup(), runs });
   console.log(`\nJSON: ${file}`);
 }
 
