@@ -295,7 +295,10 @@ describe('a database outage under load', () => {
       // beyond grace (short grace) or coalesced (default grace), never a burst of late runs.
       const outageRow = missed.find((m) => m.scheduled_for.getTime() < restoredAt && m.finished_at!.getTime() >= restoredAt);
       expect(outageRow, `${jobId}: a missed row for the outage in ${JSON.stringify(missed.map(brief))}`).toBeDefined();
-      expect(outageRow!.scheduled_for.getTime()).toBeLessThan(cutAt + 1000 * (1 + ahead.length));
+      // Its first fire is the first after the cut (and after those claimed ahead): within a second
+      // of it, or exactly a second after it when a fire fell due in the very millisecond of the cut
+      // (that one was claimed ahead and ran, and is not counted among those after the cut).
+      expect(outageRow!.scheduled_for.getTime()).toBeLessThanOrEqual(cutAt + 1000 * (1 + ahead.length));
       expect(outageRow!.missed_count!).toBeGreaterThanOrEqual(Math.floor(OUTAGE_MS / 1000) - ahead.length);
       // Beyond grace with the short grace, unless the claim came within grace of the last missed
       // fire (an engine waking exactly at the catch-up's instant finds that fire exactly 1 s late,
