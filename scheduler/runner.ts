@@ -169,10 +169,12 @@ export class Runner {
   }
 
   /**
-   * Starts a run in the background, records its outcome and queues a retry when the job asks.
+   * Starts a run now (a run-now request or a retry: its task and arguments are checked as it
+   * starts, and it holds no lease) in the background, records its outcome and queues a retry
+   * when the job asks.
    */
-  start(job: JobRow, run: QueuedRun, leased = false, prepared?: PreparedRun): void {
-    this.track(job, run, leased, this.launch(job, run, prepared));
+  start(job: JobRow, run: QueuedRun): void {
+    this.track(job, run, false, this.launch(job, run));
   }
 
   /**
