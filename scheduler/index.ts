@@ -6,6 +6,7 @@ import { appContext } from './context';
 import { declaredJobs } from './declared';
 import { syncDeclaredJobs } from './sync';
 import { Engine } from './engine';
+import { lowerHelperThreads } from './helper-threads';
 import { consoleLogger } from './log';
 
 /**
@@ -48,6 +49,8 @@ export function startScheduler(options: { credentials?: boolean; exitOnSignal?: 
       shutdownGraceMs: env().SHUTDOWN_GRACE_MS,
       heartbeatMs: env().SCHEDULER_HEARTBEAT_MS,
     });
+    // V8's compiler and garbage collector threads yield to the thread that starts the fires.
+    lowerHelperThreads();
     engine.start();
     if (options.exitOnSignal !== false && !g.__cronboardSignals) {
       g.__cronboardSignals = true;
