@@ -72,3 +72,18 @@ test("a job's next run reads 'due now' once its instant passes, and 'overdue' wh
   await page.clock.fastForward(65_000);
   await expect(subtitle).toContainText('next run overdue, 1 min. ago');
 });
+
+test("a job with one finished run: the duration chart shows that run's time once on its axis", async ({ page, request }) => {
+  await seedJob(request, { id: 'e2e-one-run', name: 'One run', task: 'log.message', args: { message: 'once' }, trigger: { type: 'interval', every: { hours: 1 } }, paused: true });
+  expect((await request.post('/api/jobs/e2e-one-run/run', { headers: auth })).status()).toBe(202);
+  await expect.poll(async () => (await readExecutions(request, 'e2e-one-run')).map((e) => e.status), { timeout: 20_000 }).toEqual(['succeeded']);
+
+  await page.goto('/jobs/e2e-one-run');
+  const durations = page.getByRole('region', { name: 'Charts' }).getByRole('figure', { name: /Duration over time/ });
+  await expect(durations).toContainText('Last 1 finished run: median');
+  await expect(durations.locator('svg.recharts-surface').first()).toBeVisible();
+  // One tick, at the run (a zero-wide time axis labelled it twice).
+  await expect(durations.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value')).toHaveCount(1);
+  await durations.screenshot({ path: 'test-results/screenshots/duration-one-run.png' });
+  await request.delete('/api/jobs/e2e-one-run', { headers: auth });
+});
