@@ -66,7 +66,7 @@ export function DurationChart({ points }: { points: DurationPoint[] }) {
               type="number"
               scale="time"
               domain={['dataMin', 'dataMax']}
-              // One run: one tick at it (a zero-wide domain otherwise gets its one label twice).
+              // One run: one tick, at it (a zero-wide domain otherwise repeats its one label across the axis).
               ticks={data.length === 1 ? [data[0].t] : undefined}
               tickFormatter={instantTickFormatter(span, zone)}
               stroke={AXIS_COLOR}
