@@ -173,15 +173,28 @@ async function warmRunNow(conn: mysql.Connection, server: BenchServer): Promise<
     paused: true,
   });
   const { executionId } = await post('/api/jobs/warm-up-retention/run');
-  const deadline = Date.now() + 60_000;
+  const status = (await outcomeOf(conn, executionId!, 60_000))?.status;
+  if (status === 'succeeded') return;
+  throw new Error(status === 'queued' || status === 'running' || !status ? 'the warm-up retention run did not finish within 60 s' : `the warm-up retention run ended ${status}`);
+}
+
+/** An execution's row once it has an outcome (not queued or running), or as last read when `timeoutMs` ran out first. */
+async function outcomeOf(conn: mysql.Connection, id: number, timeoutMs: number): Promise<ExecutionRow | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let row: ExecutionRow | undefined;
   while (Date.now() < deadline) {
-    const [rows] = await conn.query('SELECT status FROM job_executions WHERE id = ?', [executionId]);
-    const status = (rows as Array<{ status: string }>)[0]?.status;
-    if (status === 'succeeded') return;
-    if (status && status !== 'queued' && status !== 'running') throw new Error(`the warm-up retention run ended ${status}`);
+    const [rows] = await conn.query('SELECT status, duration_ms, result FROM job_executions WHERE id = ?', [id]);
+    row = (rows as ExecutionRow[])[0];
+    if (row && row.status !== 'queued' && row.status !== 'running') return row;
     await sleep(200);
   }
-  throw new Error('the warm-up retention run did not finish within 60 s');
+  return row;
+}
+
+interface ExecutionRow {
+  status: string;
+  duration_ms: number | null;
+  result: string | null;
 }
 
 /** Queues a run of the declared retention job (as "Run now" does), for the engine to pick up. */
@@ -267,14 +280,7 @@ async function runOnce(runNumber: number): Promise<Run> {
     console.error(`[bench] latest start of each second alone, from ${new Date(alone.start).toISOString()} (ms): ${perSecondAlone.join(' ')}`);
     console.error(`[bench] latest start of each second under load, from ${new Date(loaded.start).toISOString()} (ms): ${perSecond.join(' ')}`);
     // The retention run may outlast the window: wait for its outcome.
-    const deadline = Date.now() + 300_000;
-    let retention: { status: string; duration_ms: number | null; result: string | null; started_at: Date | null } | undefined;
-    while (Date.now() < deadline) {
-      const [rows] = await conn.query('SELECT status, duration_ms, result, started_at FROM job_executions WHERE id = ?', [retentionId]);
-      retention = (rows as (typeof retention)[])[0];
-      if (retention && !['queued', 'running'].includes(retention.status)) break;
-      await sleep(500);
-    }
+    const retention = await outcomeOf(conn, retentionId, 300_000);
     const deleted = retention?.result ? Number((JSON.parse(retention.result) as { deleted?: number }).deleted ?? NaN) : NaN;
     const seconds = (retention?.duration_ms ?? NaN) / 1000;
     const ratio = during.ms.p99 / before.ms.p99;
