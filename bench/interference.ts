@@ -91,15 +91,38 @@ async function lateness(conn: mysql.Connection, start: number, end: number, n: n
   return { ms: summarize(values), keptPct: (100 * values.length) / (n * ((end - start) / 1000)), values };
 }
 
-/** The latest start lateness (whole ms) of the N jobs' fires of each second of a window. */
-async function latestPerSecond(conn: mysql.Connection, w: { start: number; end: number }): Promise<number[]> {
+/** One second of a window: its N fires' start lateness (whole ms). */
+interface Second {
+  at: number;
+  first: number;
+  last: number;
+  /** Fires that started more than LATE_SECOND_MS after the instant. */
+  late: number;
+}
+
+/** Each second of a window, in order. */
+async function perSecond(conn: mysql.Connection, w: { start: number; end: number }): Promise<Second[]> {
   const [rows] = await conn.query({
-    sql: `SELECT MAX(TIMESTAMPDIFF(MICROSECOND, scheduled_for, started_at)) DIV 1000 FROM job_executions
-           WHERE job_id LIKE 'bench-%' AND scheduled_for >= ? AND scheduled_for < ? AND started_at IS NOT NULL GROUP BY scheduled_for ORDER BY scheduled_for`,
-    values: [new Date(w.start), new Date(w.end)],
+    sql: `SELECT scheduled_for, MIN(ms), MAX(ms), SUM(ms > ?) FROM (
+            SELECT scheduled_for, TIMESTAMPDIFF(MICROSECOND, scheduled_for, started_at) DIV 1000 AS ms FROM job_executions
+             WHERE job_id LIKE 'bench-%' AND scheduled_for >= ? AND scheduled_for < ? AND started_at IS NOT NULL) s
+          GROUP BY scheduled_for ORDER BY scheduled_for`,
+    values: [LATE_SECOND_MS, new Date(w.start), new Date(w.end)],
     rowsAsArray: true,
   });
-  return (rows as Array<[number]>).map((r) => Number(r[0]));
+  return (rows as Array<[Date, number, number, number]>).map(([at, first, last, late]) => ({ at: at.getTime(), first: Number(first), last: Number(last), late: Number(late) }));
+}
+
+/**
+ * A window's seconds in two lines: the latest start of each, then each late one with its first
+ * start and how many of its fires were late (all of them: the fires started late, as when their
+ * claim came after the instant or the engine's thread was busy or waiting for a CPU when it came;
+ * some: the thread lost the CPU while starting them).
+ */
+function describeSeconds(label: string, seconds: Second[]): string {
+  const late = seconds.filter((s) => s.last > LATE_SECOND_MS);
+  const detail = late.map((s) => `${new Date(s.at).toISOString().slice(11, 19)} first ${s.first} last ${s.last} ms, ${s.late} fires late`);
+  return `[bench] latest start of each second ${label}, from ${seconds.length ? new Date(seconds[0].at).toISOString() : '-'} (ms): ${seconds.map((s) => s.last).join(' ')}${detail.length ? `\n[bench]   late seconds ${label}: ${detail.join('; ')}` : ''}`;
 }
 
 /** A window of whole seconds starting shortly after now; waits until it ends (plus a settle time). */
@@ -248,9 +271,9 @@ interface Run {
   lateSeconds: { alone: number; load: number };
   requests: Lateness & { count: number };
   retention: { deleted: number; seconds: number; status?: string };
-  /** The latest start (ms after its instant) of each second under load, and alone. */
-  perSecond: number[];
-  perSecondAlone: number[];
+  /** Each second under load, and alone. */
+  perSecond: Second[];
+  perSecondAlone: Second[];
 }
 
 /** A run, and the start lateness of every fire of its two windows (pooled over the runs). */
@@ -289,10 +312,10 @@ async function runOnce(runNumber: number): Promise<{ run: Run; aloneMs: number[]
 
     const { values: aloneMs, ...before } = await lateness(conn, alone.start, alone.end, opt.n);
     const { values: loadedMs, ...during } = await lateness(conn, loaded.start, loaded.end, opt.n);
-    const perSecond = await latestPerSecond(conn, loaded);
-    const perSecondAlone = await latestPerSecond(conn, alone);
-    console.error(`[bench] latest start of each second alone, from ${new Date(alone.start).toISOString()} (ms): ${perSecondAlone.join(' ')}`);
-    console.error(`[bench] latest start of each second under load, from ${new Date(loaded.start).toISOString()} (ms): ${perSecond.join(' ')}`);
+    const secondsLoaded = await perSecond(conn, loaded);
+    const secondsAlone = await perSecond(conn, alone);
+    console.error(describeSeconds('alone', secondsAlone));
+    console.error(describeSeconds('under load', secondsLoaded));
     // The retention run may outlast the window: wait for its outcome.
     const retention = await outcomeOf(conn, retentionId, 300_000);
     const deleted = retention?.result ? Number((JSON.parse(retention.result) as { deleted?: number }).deleted ?? NaN) : NaN;
@@ -300,8 +323,9 @@ async function runOnce(runNumber: number): Promise<{ run: Run; aloneMs: number[]
     const ratio = during.ms.p99 / before.ms.p99;
     const req = { ...summarize(requests), count: requests.length };
 
-    const lateSeconds = { alone: perSecondAlone.filter((ms) => ms > LATE_SECOND_MS).length, load: perSecond.filter((ms) => ms > LATE_SECOND_MS).length };
-    const run = { before, during, ratio, requests: req, retention: { deleted, seconds, status: retention?.status }, lateSeconds, perSecond, perSecondAlone };
+    const lateOf = (list: Second[]) => list.filter((s) => s.last > LATE_SECOND_MS).length;
+    const lateSeconds = { alone: lateOf(secondsAlone), load: lateOf(secondsLoaded) };
+    const run = { before, during, ratio, requests: req, retention: { deleted, seconds, status: retention?.status }, lateSeconds, perSecond: secondsLoaded, perSecondAlone: secondsAlone };
     return { run, aloneMs, loadedMs };
   } catch (err) {
     throw new Error(`${err instanceof Error ? err.message : err} (engine output: ${engineLog}, server output: ${serverLog})`);
