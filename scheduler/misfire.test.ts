@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_JOB_OPTIONS, type StoredJobOptions } from '../lib/types';
-import { planFire } from './misfire';
+import { missedText, planFire } from './misfire';
 import { nextFireTime, type StoredTriggerWithAnchor } from './triggers';
 
 const at = (iso: string) => new Date(iso);
@@ -77,6 +77,48 @@ describe('planFire (misfire policy)', () => {
     expect(plan.next).toBeNull();
     expect(plan.runAt).toBeNull();
     expect(plan.missed).toEqual([{ at: at('2026-01-01T10:00:00Z'), count: 10, until: at('2026-01-01T10:00:09Z') }]);
+  });
+
+  describe('a cron backlog too long to count one by one (more than 100,000 fires)', () => {
+    const everySecondBerlin: StoredTriggerWithAnchor = { type: 'cron', expression: '* * * * * *', timezone: 'Europe/Berlin' };
+    const twoDaysDown = '2026-03-27T12:00:00Z';
+    const now = at('2026-03-29T12:00:00.500Z'); // across the change to summer time in Berlin
+
+    it('with coalesce, still runs the latest fire within grace, and its missed row says it stands for more', () => {
+      const plan = planFire(job(twoDaysDown, { misfireGraceMs: 60_000 }, everySecondBerlin), now);
+      expect(plan.runAt?.toISOString()).toBe('2026-03-29T12:00:00.000Z');
+      expect(plan.next?.toISOString()).toBe('2026-03-29T12:00:01.000Z');
+      expect(plan.missed).toEqual([{ at: at(twoDaysDown), count: 100_000, until: at('2026-03-29T11:59:59Z'), atLeast: true }]);
+      expect(missedText(plan.missed[0], now, 60_000, plan.runAt)).toBe(
+        'Missed more than 100000 fires from 2026-03-27T12:00:00.000Z to 2026-03-29T11:59:59.000Z (coalesced: the fire at 2026-03-29T12:00:00.000Z ran instead; too many to count one by one).',
+      );
+    });
+
+    it('with coalesce, runs nothing when even the latest fire is beyond grace, and the missed row ends at it', () => {
+      const plan = planFire(job(twoDaysDown, { misfireGraceMs: 100 }, everySecondBerlin), now);
+      expect(plan.runAt).toBeNull();
+      expect(plan.next?.toISOString()).toBe('2026-03-29T12:00:01.000Z');
+      expect(plan.missed).toEqual([{ at: at(twoDaysDown), count: 100_000, until: at('2026-03-29T12:00:00Z'), atLeast: true }]);
+      expect(missedText(plan.missed[0], now, 100, null)).toContain('Missed more than 100000 fires');
+    });
+
+    it('without coalesce, the last missed row reaches the fires within grace, and the first of those runs', () => {
+      const plan = planFire(job(twoDaysDown, { misfireGraceMs: 2000, coalesce: false }, everySecondBerlin), now);
+      expect(plan.missed).toHaveLength(1000);
+      expect(plan.missed[998]).toEqual({ at: at('2026-03-27T12:16:38Z'), count: 1, until: at('2026-03-27T12:16:38Z') });
+      expect(plan.missed[999]).toEqual({ at: at('2026-03-27T12:16:39Z'), count: 100_000 - 999, until: at('2026-03-29T11:59:58Z'), atLeast: true });
+      expect(plan.runAt?.toISOString()).toBe('2026-03-29T11:59:59.000Z');
+      expect(plan.next?.toISOString()).toBe('2026-03-29T12:00:00.000Z');
+    });
+
+    it('finds the latest fires of a pattern with gaps too (the first ten seconds of each minute)', () => {
+      const bursts: StoredTriggerWithAnchor = { type: 'cron', expression: '0-9 * * * * *', timezone: 'Europe/Berlin' };
+      // 14,400 fires a day: 100,000 are counted after about a week. 21 s after the last burst's end.
+      const plan = planFire(job('2026-03-01T00:00:00Z', { misfireGraceMs: 60_000 }, bursts), at('2026-03-29T12:30:30Z'));
+      expect(plan.runAt?.toISOString()).toBe('2026-03-29T12:30:09.000Z');
+      expect(plan.missed).toEqual([{ at: at('2026-03-01T00:00:00Z'), count: 100_000, until: at('2026-03-29T12:30:08Z'), atLeast: true }]);
+      expect(plan.next?.toISOString()).toBe('2026-03-29T12:31:00.000Z');
+    });
   });
 
   it('counts an interval backlog by arithmetic exactly as stepping through it does, ends and starts included', () => {

@@ -1,5 +1,5 @@
 import type { JobRow } from '../db/schema';
-import { intervalFiresThrough, nextFireTime } from './triggers';
+import { intervalFiresThrough, nextFireTime, type StoredTriggerWithAnchor } from './triggers';
 
 /**
  * The misfire policy: given a job's due fire and the clock, which fire runs now, which are
@@ -7,7 +7,12 @@ import { intervalFiresThrough, nextFireTime } from './triggers';
  * plan in one transaction and the policy can be tested with fixed instants.
  */
 
-/** Upper bound on how many missed fires are counted one by one before giving up counting. */
+/**
+ * Upper bound on how many missed fires are counted one by one. Past it (a dense cron pattern after
+ * a long downtime: 100,000 fires of `* * * * * *` are about 28 hours, some 250 ms of CPU to step
+ * through), the latest fires are found by looking back from now, and the missed row says it stands
+ * for more fires than it counted (`atLeast`).
+ */
 const MAX_COUNTED_MISSES = 100_000;
 /** With coalesce off, at most this many `missed` rows are written for one catch-up. */
 const MAX_MISSED_ROWS = 1000;
@@ -22,8 +27,37 @@ export interface FirePlan {
   next: Date | null;
   /** The fire that runs now, if any: the due fire, or after downtime the latest one within grace. */
   runAt: Date | null;
-  /** Missed fires, as rows to write: each with the count of fires it stands for and the last of them. */
-  missed: Array<{ at: Date; count: number; until: Date }>;
+  /**
+   * Missed fires, as rows to write: each with the count of fires it stands for and the last of
+   * them. `atLeast`: the backlog was too long to count one by one (MAX_COUNTED_MISSES), and the
+   * row stands for more fires than its count.
+   */
+  missed: Missed[];
+}
+
+export interface Missed {
+  at: Date;
+  count: number;
+  until: Date;
+  atLeast?: true;
+}
+
+/**
+ * The last fire at or before `t`, given `known`, a fire at or before it: looks back from `t` over
+ * 1 s, 2 s, 4 s… until a fire is in the span, then steps forward to `t`. A few calls for a dense
+ * trigger, where stepping from `known` could take millions.
+ */
+function lastFireAtOrBefore(trigger: StoredTriggerWithAnchor, t: number, known: Date): Date {
+  let latest = known;
+  for (let back = 1000; t - back > known.getTime(); back *= 2) {
+    const fire = nextFireTime(trigger, new Date(t - back));
+    if (fire && fire.getTime() <= t) {
+      latest = fire;
+      break;
+    }
+  }
+  for (let fire = nextFireTime(trigger, latest); fire && fire.getTime() <= t; fire = nextFireTime(trigger, fire)) latest = fire;
+  return latest;
 }
 
 /**
@@ -58,10 +92,17 @@ export function planFire(job: Pick<JobRow, 'nextRunAt' | 'trigger' | 'options'>,
       count++;
       fire = nextFireTime(job.trigger, fire);
     }
-    if (isDue(fire) && tooLate(fire)) fire = nextFireTime(job.trigger, now); // counted enough: skip ahead
-    const missed = missedAt.map((at, i) => {
+    // Counted enough: the last row stands for the rest of the fires beyond grace, and the first
+    // fire within grace is next, as it would have been.
+    const uncounted = isDue(fire) && tooLate(fire);
+    if (uncounted) {
+      const graceStart = now.getTime() - grace;
+      until = lastFireAtOrBefore(job.trigger, graceStart - 1, until);
+      fire = nextFireTime(job.trigger, until);
+    }
+    const missed = missedAt.map((at, i): Missed => {
       const last = i === missedAt.length - 1;
-      return { at, count: last ? count - i : 1, until: last ? until : at };
+      return last ? { at, count: count - i, until, ...(uncounted ? { atLeast: true as const } : {}) } : { at, count: 1, until: at };
     });
     if (isDue(fire)) return { dueAt, next: nextFireTime(job.trigger, fire), runAt: fire, missed };
     return { dueAt, next: fire, runAt: null, missed };
@@ -84,10 +125,17 @@ export function planFire(job: Pick<JobRow, 'nextRunAt' | 'trigger' | 'options'>,
     count++;
     next = nextFireTime(job.trigger, next);
   }
-  const exhausted = isDue(next);
-  if (exhausted) next = nextFireTime(job.trigger, now);
-  const runAt = !exhausted && !tooLate(latest) ? latest : null;
-  const missed = [{ at: dueAt, count: runAt ? count - 1 : count, until: runAt ? previous : latest }];
+  // Counted enough: the latest due fire and the one before it are found without stepping through
+  // the rest, and the missed row says it stands for more fires than it counted.
+  const uncounted = isDue(next);
+  if (uncounted) {
+    const counted = latest;
+    latest = lastFireAtOrBefore(job.trigger, now.getTime(), counted);
+    previous = lastFireAtOrBefore(job.trigger, latest.getTime() - 1, counted);
+    next = nextFireTime(job.trigger, latest);
+  }
+  const runAt = !tooLate(latest) ? latest : null;
+  const missed: Missed[] = [{ at: dueAt, count: runAt && !uncounted ? count - 1 : count, until: runAt ? previous : latest, ...(uncounted ? { atLeast: true as const } : {}) }];
   return { dueAt, next, runAt, missed };
 }
 
@@ -95,9 +143,10 @@ export function planFire(job: Pick<JobRow, 'nextRunAt' | 'trigger' | 'options'>,
  * The error text of a `missed` row: how late it was, or which fires it stands for, and why none
  * of them ran (beyond the misfire grace, or folded by coalesce into the fire that ran at `runAt`).
  */
-export function missedText(m: { at: Date; count: number; until: Date }, now: Date, grace: number, runAt: Date | null): string {
+export function missedText(m: Missed, now: Date, grace: number, runAt: Date | null): string {
   const late = now.getTime() - m.at.getTime();
   const beyond = now.getTime() - m.until.getTime() > grace;
   const why = beyond ? `beyond the misfire grace of ${grace} ms` : `coalesced: the fire at ${runAt?.toISOString()} ran instead`;
+  if (m.atLeast) return `Missed more than ${m.count} fires from ${m.at.toISOString()} to ${m.until.toISOString()} (${why}; too many to count one by one).`;
   return m.count === 1 ? `Missed: ${late} ms late (${why}).` : `Missed ${m.count} fires from ${m.at.toISOString()} to ${m.until.toISOString()} (${why}).`;
 }
