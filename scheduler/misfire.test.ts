@@ -119,6 +119,15 @@ describe('planFire (misfire policy)', () => {
       expect(plan.missed).toEqual([{ at: at('2026-03-01T00:00:00Z'), count: 100_000, until: at('2026-03-29T12:30:08Z'), atLeast: true }]);
       expect(plan.next?.toISOString()).toBe('2026-03-29T12:31:00.000Z');
     });
+
+    it('finds the last fire before a long gap (every second of the first two days of each month)', () => {
+      const twoDays: StoredTriggerWithAnchor = { type: 'cron', expression: '* * * 1-2 * *', timezone: 'Europe/Berlin' };
+      const plan = planFire(job('2026-02-28T23:00:00Z', { misfireGraceMs: 60_000 }, twoDays), at('2026-03-20T12:00:00Z'));
+      expect(plan.runAt).toBeNull();
+      // The 2nd of March ends at 23:00 UTC in Berlin (CET); the 1st of April starts at 22:00 UTC (CEST).
+      expect(plan.missed).toEqual([{ at: at('2026-02-28T23:00:00Z'), count: 100_000, until: at('2026-03-02T22:59:59Z'), atLeast: true }]);
+      expect(plan.next?.toISOString()).toBe('2026-03-31T22:00:00.000Z');
+    });
   });
 
   it('counts an interval backlog by arithmetic exactly as stepping through it does, ends and starts included', () => {

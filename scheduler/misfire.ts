@@ -43,21 +43,32 @@ export interface Missed {
 }
 
 /**
- * The last fire at or before `t`, given `known`, a fire at or before it: looks back from `t` over
- * 1 s, 2 s, 4 s… until a fire is in the span, then steps forward to `t`. A few calls for a dense
- * trigger, where stepping from `known` could take millions.
+ * The last fire at or before `t`, given `known`, a fire at or before it. Looks back from `t` over
+ * 1 s, 2 s, 4 s… until a fire lies in the span, then halves the span down to the millisecond:
+ * about a hundred steps of the trigger for any downtime, where stepping fire by fire from `known`
+ * could take millions.
  */
 function lastFireAtOrBefore(trigger: StoredTriggerWithAnchor, t: number, known: Date): Date {
-  let latest = known;
-  for (let back = 1000; t - back > known.getTime(); back *= 2) {
-    const fire = nextFireTime(trigger, new Date(t - back));
-    if (fire && fire.getTime() <= t) {
-      latest = fire;
+  const reaches = (from: number) => {
+    const fire = nextFireTime(trigger, new Date(from));
+    return fire !== null && fire.getTime() <= t;
+  };
+  // The first fire after `lo` is at or before t; the first after `hi` is not.
+  let hi = t;
+  let lo = known.getTime() - 1;
+  for (let back = 1000; t - back > lo; back *= 2) {
+    if (reaches(t - back)) {
+      lo = t - back;
       break;
     }
+    hi = t - back;
   }
-  for (let fire = nextFireTime(trigger, latest); fire && fire.getTime() <= t; fire = nextFireTime(trigger, fire)) latest = fire;
-  return latest;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (reaches(mid)) lo = mid;
+    else hi = mid;
+  }
+  return nextFireTime(trigger, new Date(lo))!;
 }
 
 /**
