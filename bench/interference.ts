@@ -15,7 +15,7 @@
  * the retention's rate. The whole run (fresh database, server, engine, both windows) is repeated
  * `--repeat` times and the target is judged on the run with the median ratio. A 20 s window's p99
  * is its 200 latest fires, the tail of its one or two worst seconds, and the ratio of two such
- * p99s swung from 0.29× to 9.00× over fifteen runs of the same code (2026-12-07); pooling the runs'
+ * p99s swung from 0.29× to 9.00× over 24 runs of the same code (2026-12-07); pooling the runs'
  * fires does not help (one second whose 1,000 fires all start late is 1.7% of three runs' fires:
  * it alone decides their p99), while the median run leaves out one bad run. The table also gives
  * the pooled p99s and how many seconds of the windows alone and under load were late
@@ -39,8 +39,9 @@ const DATABASE_URL = 'mysql://root@127.0.0.1:3306/cronboard_bench_interference';
 const RATIO_TARGET = 1.5;
 /**
  * A second of a window counts as late when its last fire started more than this long after its
- * instant: a scheduler tick at 250 Hz. A second that loses the CPU for a tick in the middle of its
- * fires' start goes past it; the others here start their last fire 1–4 ms after the instant.
+ * instant: a scheduler tick at 250 Hz. A second whose engine thread waits a tick for a CPU, as
+ * its timer fires or in the middle of its fires' start, goes past it; the others here start their
+ * last fire 1–4 ms after the instant.
  */
 const LATE_SECOND_MS = 4;
 
