@@ -120,6 +120,14 @@ describe('planFire (misfire policy)', () => {
       expect(plan.next?.toISOString()).toBe('2026-03-29T12:31:00.000Z');
     });
 
+    it('counts exactly when the one fire past the count is the one that runs (100,001 due)', () => {
+      const utc: StoredTriggerWithAnchor = { type: 'cron', expression: '* * * * * *', timezone: 'UTC' };
+      const plan = planFire(job('2026-01-01T00:00:00Z', { misfireGraceMs: 60_000 }, utc), at('2026-01-02T03:46:40Z'));
+      expect(plan.runAt?.toISOString()).toBe('2026-01-02T03:46:40.000Z');
+      expect(plan.missed).toEqual([{ at: at('2026-01-01T00:00:00Z'), count: 100_000, until: at('2026-01-02T03:46:39Z') }]);
+      expect(plan.next?.toISOString()).toBe('2026-01-02T03:46:41.000Z');
+    });
+
     it('finds the last fire before a long gap (every second of the first two days of each month)', () => {
       const twoDays: StoredTriggerWithAnchor = { type: 'cron', expression: '* * * 1-2 * *', timezone: 'Europe/Berlin' };
       const plan = planFire(job('2026-02-28T23:00:00Z', { misfireGraceMs: 60_000 }, twoDays), at('2026-03-20T12:00:00Z'));

@@ -139,14 +139,16 @@ export function planFire(job: Pick<JobRow, 'nextRunAt' | 'trigger' | 'options'>,
   // Counted enough: the latest due fire and the one before it are found without stepping through
   // the rest, and the missed row says it stands for more fires than it counted.
   const uncounted = isDue(next);
+  const counted = latest;
   if (uncounted) {
-    const counted = latest;
     latest = lastFireAtOrBefore(job.trigger, now.getTime(), counted);
     previous = lastFireAtOrBefore(job.trigger, latest.getTime() - 1, counted);
     next = nextFireTime(job.trigger, latest);
   }
   const runAt = !tooLate(latest) ? latest : null;
-  const missed: Missed[] = [{ at: dueAt, count: runAt && !uncounted ? count - 1 : count, until: runAt ? previous : latest, ...(uncounted ? { atLeast: true as const } : {}) }];
+  // Uncounted fires are missed unless the only one is the fire that runs.
+  const atLeast = uncounted && !(runAt && previous.getTime() === counted.getTime());
+  const missed: Missed[] = [{ at: dueAt, count: runAt && !uncounted ? count - 1 : count, until: runAt ? previous : latest, ...(atLeast ? { atLeast: true as const } : {}) }];
   return { dueAt, next, runAt, missed };
 }
 
