@@ -1,5 +1,5 @@
 /**
- * `npm run bench:interference [-- --n 1000 --window 20 --rps 10 --old 1000000 --repeat 3 --port 3211 --arrivals poisson --seed N --engine-nice=0]`
+ * `npm run bench:interference [-- --n 1000 --window 20 --rps 10 --old 1000000 --repeat 3 --port 3211 --arrivals poisson --seed N --engine-nice=0 --engine-realtime=0]`
  *
  * Does the dashboard slow the engine down? On one database (cronboard_bench_interference): N jobs
  * firing every second run by the real engine (started as `npm run scheduler` starts it), beside
@@ -56,6 +56,7 @@ const { values: flags } = parseArgs({
     arrivals: { type: 'string', default: 'poisson' },
     seed: { type: 'string', default: String(Math.floor(Math.random() * 2 ** 31)) },
     'engine-nice': { type: 'string', default: '0' },
+    'engine-realtime': { type: 'string', default: '0' },
   },
 });
 const opt = { n: Number(flags.n), windowS: Number(flags.window), rps: Number(flags.rps), old: Number(flags.old), repeat: Number(flags.repeat), port: Number(flags.port) };
@@ -67,6 +68,9 @@ if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed takes a whole n
 
 const engineNice = Number(flags['engine-nice']);
 if (!Number.isInteger(engineNice) || engineNice < -20 || engineNice > 19) throw new Error(`--engine-nice takes a whole number from -20 to 19, got ${flags['engine-nice']}`);
+/** The engine's SCHEDULER_REALTIME_PRIORITY (0: normal priority, Cronboard's default). */
+const engineRealtime = Number(flags['engine-realtime']);
+if (!Number.isInteger(engineRealtime) || engineRealtime < 0 || engineRealtime > 99) throw new Error(`--engine-realtime takes a whole number from 0 (off) to 99, got ${flags['engine-realtime']}`);
 
 /** Uniform in [0, 1), from `seed`: a run's random arrivals can be had again with --seed. */
 const random = rng(seed);
@@ -252,6 +256,19 @@ function spawnEngine(env: Record<string, string>, logFile: string): ChildProcess
   return engine;
 }
 
+/**
+ * With --engine-realtime, makes sure the engine's thread got it (it needs root or CAP_SYS_NICE):
+ * the policy and priority of its main thread, fields 41 and 40 of /proc's stat.
+ */
+function checkRealtime(engine: ChildProcess, logFile: string): void {
+  if (engineRealtime === 0) return;
+  const stat = readFileSync(`/proc/${engine.pid}/task/${engine.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (fields[38] !== '1' || fields[37] !== String(engineRealtime)) {
+    throw new Error(`--engine-realtime ${engineRealtime}: the engine's thread runs with policy ${fields[38]} at priority ${fields[37]}, not SCHED_FIFO (1) at ${engineRealtime}; its output (${logFile}) says why`);
+  }
+}
+
 async function waitForEngine(conn: mysql.Connection, engine: ChildProcess): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
@@ -295,8 +312,9 @@ async function runOnce(runNumber: number): Promise<{ run: Run; aloneMs: number[]
     server = await startServer(DATABASE_URL, opt.port, { scheduler: false, logFile: serverLog, ownSession: true });
     await insertFiringJobs(conn, opt.n);
     await warmDashboard(server);
-    engine = spawnEngine({ DATABASE_URL, INSTANCE_NAME: 'bench-engine', SHUTDOWN_GRACE_MS: '5000' }, engineLog);
+    engine = spawnEngine({ DATABASE_URL, INSTANCE_NAME: 'bench-engine', SHUTDOWN_GRACE_MS: '5000', SCHEDULER_REALTIME_PRIORITY: String(engineRealtime) }, engineLog);
     await waitForEngine(conn, engine);
+    checkRealtime(engine, engineLog);
     await warmRunNow(conn, server);
     await sleep(5000);
 
@@ -374,11 +392,11 @@ async function main(): Promise<void> {
       [`retention in the engine: ${fmt(retention.deleted)} rows in ${fmt(retention.seconds, 1)} s`, '', '', '', '', '≥ 30,000 rows/s', `${fmt(retention.deleted / retention.seconds)} rows/s`],
     ],
   );
-  console.log(`\nEngine lateness = started_at − scheduled_for of the ${fmt(opt.n)} every-second jobs' fires in each ${opt.windowS} s window; dashboard: ${opt.rps} requests/s (${arrivals === 'poisson' ? `at random times, --seed ${seed}` : 'evenly spaced from the window\'s start'}); engine and server each in a session of its own${engineNice ? ` (the engine's at nice ${engineNice})` : ''}, autogroup scheduling ${autogroup()}.`);
+  console.log(`\nEngine lateness = started_at − scheduled_for of the ${fmt(opt.n)} every-second jobs' fires in each ${opt.windowS} s window; dashboard: ${opt.rps} requests/s (${arrivals === 'poisson' ? `at random times, --seed ${seed}` : 'evenly spaced from the window\'s start'}); engine and server each in a session of its own${engineNice ? ` (the engine's at nice ${engineNice})` : ''}${engineRealtime ? `, the engine's thread at real-time priority ${engineRealtime} (SCHEDULER_REALTIME_PRIORITY)` : ''}, autogroup scheduling ${autogroup()}.`);
   console.log(`The run with the median ratio of ${runs.length}; the ratios of all runs: ${runs.map((r) => `${fmt(r.ratio, 2)}×`).join(', ')}.`);
   console.log(`${machineLine(machine)}\n`);
   console.log(table);
-  const file = writeResult('interference', { date: new Date().toISOString(), machine, options: { ...opt, arrivals, seed, engineNice }, autogroup: autogroup(), runs, pooled, lateSeconds: late });
+  const file = writeResult('interference', { date: new Date().toISOString(), machine, options: { ...opt, arrivals, seed, engineNice, engineRealtime }, autogroup: autogroup(), runs, pooled, lateSeconds: late });
   console.log(`\nJSON: ${file}`);
 }
 

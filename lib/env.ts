@@ -40,6 +40,16 @@ const envSchema = z.object({
   COOKIE_SECURE: boolish.default(false),
   /** false makes a web-only instance that never runs jobs. */
   SCHEDULER_ENABLED: boolish.default(true),
+  /**
+   * 1-99 runs the engine's thread at that real-time priority (SCHED_FIFO, scheduler/thread-priority.ts),
+   * so that a busy machine does not delay its fires; 0, the default, leaves it at normal priority.
+   */
+  SCHEDULER_REALTIME_PRIORITY: z.coerce
+    .number({ message: 'must be a whole number from 0 (off) to 99' })
+    .int({ message: 'must be a whole number from 0 (off) to 99' })
+    .min(0, { message: 'must be a whole number from 0 (off) to 99' })
+    .max(99, { message: 'must be a whole number from 0 (off) to 99' })
+    .default(0),
   /** Default IANA time zone of new jobs. */
   SCHEDULER_TIMEZONE: z
     .string()

@@ -6,7 +6,7 @@ import { appContext } from './context';
 import { declaredJobs } from './declared';
 import { syncDeclaredJobs } from './sync';
 import { Engine } from './engine';
-import { lowerHelperThreads } from './helper-threads';
+import { lowerHelperThreads, raiseToRealTime } from './thread-priority';
 import { consoleLogger } from './log';
 
 /**
@@ -51,6 +51,7 @@ export function startScheduler(options: { credentials?: boolean; exitOnSignal?: 
     });
     // V8's compiler and garbage collector threads yield to the thread that starts the fires.
     lowerHelperThreads();
+    raiseEngineThread(env().SCHEDULER_REALTIME_PRIORITY);
     engine.start();
     if (options.exitOnSignal !== false && !g.__cronboardSignals) {
       g.__cronboardSignals = true;
@@ -72,6 +73,17 @@ export function startScheduler(options: { credentials?: boolean; exitOnSignal?: 
     throw err;
   });
   return g.__cronboardScheduler;
+}
+
+/** SCHEDULER_REALTIME_PRIORITY: gives the calling (engine's) thread that real-time priority, or says why it could not. */
+function raiseEngineThread(priority: number): void {
+  if (priority === 0) return;
+  const failure = raiseToRealTime(priority);
+  if (!failure) return consoleLogger.info(`SCHEDULER_REALTIME_PRIORITY=${priority}: the engine's thread runs at real-time priority ${priority} (SCHED_FIFO)`);
+  consoleLogger.warn(
+    `SCHEDULER_REALTIME_PRIORITY=${priority}: the engine's thread keeps its normal priority (${failure}). ` +
+      `Real-time priority needs the CAP_SYS_NICE capability (docker run --cap-add SYS_NICE) or an RLIMIT_RTPRIO of at least ${priority} (systemd: LimitRTPRIO=${priority}); set SCHEDULER_REALTIME_PRIORITY=0 to not ask for it.`,
+  );
 }
 
 /** Stops this process's engine (if any); safe to call twice. */
