@@ -11,6 +11,8 @@ const boolish = z
   })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const REALTIME_PRIORITY = 'must be a whole number from 0 (off) to 99';
+
 const envSchema = z.object({
   /** MySQL connection URL. The database is created when missing. */
   DATABASE_URL: z
@@ -45,10 +47,10 @@ const envSchema = z.object({
    * so that a busy machine does not delay its fires; 0, the default, leaves it at normal priority.
    */
   SCHEDULER_REALTIME_PRIORITY: z.coerce
-    .number({ message: 'must be a whole number from 0 (off) to 99' })
-    .int({ message: 'must be a whole number from 0 (off) to 99' })
-    .min(0, { message: 'must be a whole number from 0 (off) to 99' })
-    .max(99, { message: 'must be a whole number from 0 (off) to 99' })
+    .number({ message: REALTIME_PRIORITY })
+    .int({ message: REALTIME_PRIORITY })
+    .min(0, { message: REALTIME_PRIORITY })
+    .max(99, { message: REALTIME_PRIORITY })
     .default(0),
   /** Default IANA time zone of new jobs. */
   SCHEDULER_TIMEZONE: z

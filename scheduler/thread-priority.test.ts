@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hasCapSysNice } from '../tests/capabilities';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -67,9 +68,10 @@ function realTime(priority: number, command: string[] = []): { failure: string |
 const SCHED_OTHER = 0;
 const SCHED_FIFO = 1;
 const isRoot = process.getuid?.() === 0;
+const hasSysNice = hasCapSysNice();
 
 describe.runIf(existsSync('/proc/thread-self'))('raiseToRealTime', () => {
-  it.runIf(isRoot)('puts the calling thread on SCHED_FIFO at the priority, and threads and processes started later on the normal policy', () => {
+  it.runIf(hasSysNice)('puts the calling thread on SCHED_FIFO at the priority, and threads and processes started later on the normal policy', () => {
     const r = realTime(3);
     expect(r.failure).toBeNull();
     expect(r.main).toEqual([SCHED_FIFO, 3]);
