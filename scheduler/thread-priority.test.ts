@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasCapSysNice } from '../tests/capabilities';
+import { hasCapSysNice, SCHED_FIFO, SCHED_OTHER } from '../tests/threads';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -55,7 +55,7 @@ function realTime(priority: number, command: string[] = []): { failure: string |
     import { execFileSync } from 'node:child_process';
     import { Worker } from 'node:worker_threads';
     import { raiseToRealTime } from './scheduler/thread-priority.ts';
-    const sched = (stat) => { const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); return [Number(f[38]), Number(f[37])]; };
+    import { policyOf as sched } from './tests/threads.ts';
     const failure = raiseToRealTime(${priority});
     const main = sched(readFileSync('/proc/thread-self/stat', 'utf8'));
     const child = sched(execFileSync(process.execPath, ['-p', "require('node:fs').readFileSync('/proc/self/stat', 'utf8')"], { encoding: 'utf8' }));
@@ -65,8 +65,6 @@ function realTime(priority: number, command: string[] = []): { failure: string |
   return JSON.parse(runScript(script, command));
 }
 
-const SCHED_OTHER = 0;
-const SCHED_FIFO = 1;
 const isRoot = process.getuid?.() === 0;
 const hasSysNice = hasCapSysNice();
 

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJob, runJobNow } from '../../scheduler/jobs';
-import { hasCapSysNice } from '../capabilities';
+import { hasCapSysNice, SCHED_FIFO, threadPolicy } from '../threads';
 import { createTestDatabase, killAllSchedulers, spawnScheduler, stopProcess, waitFor, type FireRow as ExecutionRow, type SchedulerProcess, type TestDatabase, wrongRunningCounts } from './helpers';
 
 /**
@@ -57,10 +56,7 @@ describe('a cluster of scheduler processes on one database', () => {
     // With CAP_SYS_NICE (root, as in CI) it gets it: its main thread (the process itself, started as node) is on SCHED_FIFO at 1.
     const rt = procs.find((p) => p.name === REALTIME)!;
     const permitted = hasCapSysNice();
-    if (permitted) {
-      const stat = readFileSync(`/proc/${rt.child.pid}/task/${rt.child.pid}/stat`, 'utf8');
-      expect(stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(37, 39)).toEqual(['1', '1']);
-    }
+    if (permitted) expect(threadPolicy(rt.child.pid!)).toEqual([SCHED_FIFO, 1]);
     const said = permitted ? "the engine's thread runs at real-time priority 1 (SCHED_FIFO)" : "the engine's thread keeps its normal priority";
     await waitFor(() => rt.output().includes(`SCHEDULER_REALTIME_PRIORITY=1: ${said}`), { timeoutMs: 5000, message: `${REALTIME} says: ${said}` });
 
