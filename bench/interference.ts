@@ -34,6 +34,7 @@ import { logPath, ROOT, sleep, sleepUntil, spawnLogged, stopChild } from './lib/
 import { describeMachine, fmt, machineLine, markdownTable, writeResult } from './lib/report';
 import { rng, seedDashboard } from './lib/seed';
 import { summarize, type Lateness } from './lib/stats';
+import { SCHED_FIFO, threadPolicy } from '../tests/threads';
 
 const DATABASE_URL = 'mysql://root@127.0.0.1:3306/cronboard_bench_interference';
 const RATIO_TARGET = 1.5;
@@ -258,14 +259,13 @@ function spawnEngine(env: Record<string, string>, logFile: string): ChildProcess
 
 /**
  * With --engine-realtime, makes sure the engine's thread got it (it needs root or CAP_SYS_NICE):
- * the policy and priority of its main thread, fields 41 and 40 of /proc's stat.
+ * the policy and priority of its main thread, from /proc.
  */
 function checkRealtime(engine: ChildProcess, logFile: string): void {
   if (engineRealtime === 0) return;
-  const stat = readFileSync(`/proc/${engine.pid}/task/${engine.pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  if (fields[38] !== '1' || fields[37] !== String(engineRealtime)) {
-    throw new Error(`--engine-realtime ${engineRealtime}: the engine's thread runs with policy ${fields[38]} at priority ${fields[37]}, not SCHED_FIFO (1) at ${engineRealtime}; its output (${logFile}) says why`);
+  const [policy, priority] = threadPolicy(engine.pid!);
+  if (policy !== SCHED_FIFO || priority !== engineRealtime) {
+    throw new Error(`--engine-realtime ${engineRealtime}: the engine's thread runs with policy ${policy} at priority ${priority}, not SCHED_FIFO (${SCHED_FIFO}) at ${engineRealtime}; its output (${logFile}) says why`);
   }
 }
 
