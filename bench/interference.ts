@@ -1,5 +1,5 @@
 /**
- * `npm run bench:interference [-- --n 1000 --window 20 --rps 10 --old 1000000 --repeat 3 --port 3211 --arrivals poisson --seed N --engine-nice=0 --engine-realtime=0]`
+ * `npm run bench:interference [-- --n 1000 --window 20 --rps 10 --old 1000000 --repeat 3 --port 3211 --arrivals poisson --seed N --engine-nice=0 --engine-realtime=auto]`
  *
  * Does the dashboard slow the engine down? On one database (cronboard_bench_interference): N jobs
  * firing every second run by the real engine (started as `npm run scheduler` starts it), beside
@@ -57,7 +57,7 @@ const { values: flags } = parseArgs({
     arrivals: { type: 'string', default: 'poisson' },
     seed: { type: 'string', default: String(Math.floor(Math.random() * 2 ** 31)) },
     'engine-nice': { type: 'string', default: '0' },
-    'engine-realtime': { type: 'string', default: '0' },
+    'engine-realtime': { type: 'string', default: 'auto' },
   },
 });
 const opt = { n: Number(flags.n), windowS: Number(flags.window), rps: Number(flags.rps), old: Number(flags.old), repeat: Number(flags.repeat), port: Number(flags.port) };
@@ -70,8 +70,13 @@ if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed takes a whole n
 const engineNice = Number(flags['engine-nice']);
 if (!Number.isInteger(engineNice) || engineNice < -20 || engineNice > 19) throw new Error(`--engine-nice takes a whole number from -20 to 19, got ${flags['engine-nice']}`);
 /** The engine's SCHEDULER_REALTIME_PRIORITY (0: normal priority, Cronboard's default). */
-const engineRealtime = Number(flags['engine-realtime']);
-if (!Number.isInteger(engineRealtime) || engineRealtime < 0 || engineRealtime > 99) throw new Error(`--engine-realtime takes a whole number from 0 (off) to 99, got ${flags['engine-realtime']}`);
+/** SCHEDULER_REALTIME_PRIORITY for the engine: auto (its default) or 0 (off) to 99. */
+const engineRealtime: number | 'auto' = flags['engine-realtime'] === 'auto' ? 'auto' : Number(flags['engine-realtime']);
+if (engineRealtime !== 'auto' && (!Number.isInteger(engineRealtime) || engineRealtime < 0 || engineRealtime > 99)) {
+  throw new Error(`--engine-realtime takes auto (the default) or a whole number from 0 (off) to 99, got ${flags['engine-realtime']}`);
+}
+/** The engine's thread's scheduling policy and priority, as found in the first run. */
+let enginePolicy: [policy: number, priority: number] | undefined;
 
 /** Uniform in [0, 1), from `seed`: a run's random arrivals can be had again with --seed. */
 const random = rng(seed);
@@ -258,12 +263,13 @@ function spawnEngine(env: Record<string, string>, logFile: string): ChildProcess
 }
 
 /**
- * With --engine-realtime, makes sure the engine's thread got it (it needs root or CAP_SYS_NICE):
- * the policy and priority of its main thread, from /proc.
+ * Reads the policy the engine's thread got (from /proc), and with a number for --engine-realtime
+ * makes sure it is SCHED_FIFO at that priority (it needs root or CAP_SYS_NICE): a run at another
+ * priority than asked for would measure the wrong thing.
  */
 function checkRealtime(engine: ChildProcess, logFile: string): void {
-  if (engineRealtime === 0) return;
-  const [policy, priority] = threadPolicy(engine.pid!);
+  const [policy, priority] = (enginePolicy = threadPolicy(engine.pid!));
+  if (engineRealtime === 'auto' || engineRealtime === 0) return;
   if (policy !== SCHED_FIFO || priority !== engineRealtime) {
     throw new Error(`--engine-realtime ${engineRealtime}: the engine's thread runs with policy ${policy} at priority ${priority}, not SCHED_FIFO (${SCHED_FIFO}) at ${engineRealtime}; its output (${logFile}) says why`);
   }
@@ -392,11 +398,11 @@ async function main(): Promise<void> {
       [`retention in the engine: ${fmt(retention.deleted)} rows in ${fmt(retention.seconds, 1)} s`, '', '', '', '', '≥ 30,000 rows/s', `${fmt(retention.deleted / retention.seconds)} rows/s`],
     ],
   );
-  console.log(`\nEngine lateness = started_at − scheduled_for of the ${fmt(opt.n)} every-second jobs' fires in each ${opt.windowS} s window; dashboard: ${opt.rps} requests/s (${arrivals === 'poisson' ? `at random times, --seed ${seed}` : 'evenly spaced from the window\'s start'}); engine and server each in a session of its own${engineNice ? ` (the engine's at nice ${engineNice})` : ''}${engineRealtime ? `, the engine's thread at real-time priority ${engineRealtime} (SCHEDULER_REALTIME_PRIORITY)` : ''}, autogroup scheduling ${autogroup()}.`);
+  console.log(`\nEngine lateness = started_at − scheduled_for of the ${fmt(opt.n)} every-second jobs' fires in each ${opt.windowS} s window; dashboard: ${opt.rps} requests/s (${arrivals === 'poisson' ? `at random times, --seed ${seed}` : 'evenly spaced from the window\'s start'}); engine and server each in a session of its own${engineNice ? ` (the engine's at nice ${engineNice})` : ''}; the engine's thread ${enginePolicy?.[0] === SCHED_FIFO ? `at real-time priority ${enginePolicy[1]}` : 'at normal priority'} (SCHEDULER_REALTIME_PRIORITY=${engineRealtime}), autogroup scheduling ${autogroup()}.`);
   console.log(`The run with the median ratio of ${runs.length}; the ratios of all runs: ${runs.map((r) => `${fmt(r.ratio, 2)}×`).join(', ')}.`);
   console.log(`${machineLine(machine)}\n`);
   console.log(table);
-  const file = writeResult('interference', { date: new Date().toISOString(), machine, options: { ...opt, arrivals, seed, engineNice, engineRealtime }, autogroup: autogroup(), runs, pooled, lateSeconds: late });
+  const file = writeResult('interference', { date: new Date().toISOString(), machine, options: { ...opt, arrivals, seed, engineNice, engineRealtime }, enginePolicy, autogroup: autogroup(), runs, pooled, lateSeconds: late });
   console.log(`\nJSON: ${file}`);
 }
 

@@ -18,14 +18,16 @@ function parse(value: string | undefined) {
 }
 
 describe('SCHEDULER_REALTIME_PRIORITY', () => {
-  it('is 0 (off) when unset, and takes a whole number from 0 to 99', () => {
-    expect(parse(undefined)[NAME]).toBe(0);
+  it('is auto when unset or empty, and takes auto or a whole number from 0 to 99', () => {
+    expect(parse(undefined)[NAME]).toBe('auto');
+    expect(parse('')[NAME]).toBe('auto');
+    expect(parse(' Auto ')[NAME]).toBe('auto');
     expect(parse('1')[NAME]).toBe(1);
     expect(parse('99')[NAME]).toBe(99);
     expect(parse('0')[NAME]).toBe(0);
   });
 
-  it.each(['abc', '100', '-1', '1.5'])('refuses %s, naming the variable and what it takes', (value) => {
-    expect(() => parse(value)).toThrow(`${NAME}: must be a whole number from 0 (off) to 99`);
+  it.each(['abc', 'on', '100', '-1', '1.5'])('refuses %s, naming the variable and what it takes', (value) => {
+    expect(() => parse(value)).toThrow(`${NAME}: must be auto, 0 (off) or a whole number from 1 to 99`);
   });
 });

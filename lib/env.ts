@@ -11,7 +11,7 @@ const boolish = z
   })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const REALTIME_PRIORITY = 'must be a whole number from 0 (off) to 99';
+const REALTIME_PRIORITY = 'must be auto, 0 (off) or a whole number from 1 to 99';
 
 const envSchema = z.object({
   /** MySQL connection URL. The database is created when missing. */
@@ -44,14 +44,27 @@ const envSchema = z.object({
   SCHEDULER_ENABLED: boolish.default(true),
   /**
    * 1-99 runs the engine's thread at that real-time priority (SCHED_FIFO, scheduler/thread-priority.ts),
-   * so that a busy machine does not delay its fires; 0, the default, leaves it at normal priority.
+   * so that a busy machine does not delay its fires; 0 leaves it at normal priority; auto, the
+   * default, asks for priority 1 in an engine-only process (npm run scheduler) on two CPUs or more,
+   * and keeps normal priority where that is not permitted.
    */
-  SCHEDULER_REALTIME_PRIORITY: z.coerce
-    .number({ message: REALTIME_PRIORITY })
-    .int({ message: REALTIME_PRIORITY })
-    .min(0, { message: REALTIME_PRIORITY })
-    .max(99, { message: REALTIME_PRIORITY })
-    .default(0),
+  SCHEDULER_REALTIME_PRIORITY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default('auto')
+    // Set but empty (SCHEDULER_REALTIME_PRIORITY= in an env file) reads as unset.
+    .transform((v) => v || 'auto')
+    .pipe(
+      z.union([
+        z.literal('auto'),
+        z.coerce
+          .number<string>({ message: REALTIME_PRIORITY })
+          .int({ message: REALTIME_PRIORITY })
+          .min(0, { message: REALTIME_PRIORITY })
+          .max(99, { message: REALTIME_PRIORITY }),
+      ], { message: REALTIME_PRIORITY }),
+    ),
   /** Default IANA time zone of new jobs. */
   SCHEDULER_TIMEZONE: z
     .string()

@@ -6,14 +6,16 @@ import { appContext } from './context';
 import { declaredJobs } from './declared';
 import { syncDeclaredJobs } from './sync';
 import { Engine } from './engine';
-import { lowerHelperThreads, raiseToRealTime } from './thread-priority';
+import os from 'node:os';
+import { callingThread, lowerHelperThreads, raiseToRealTime, realTimePriorityFor } from './thread-priority';
+import { guardRealTime, type RealTimeGuardEvent } from './realtime-guard';
 import { consoleLogger } from './log';
 
 /**
  * The process's scheduler: one per process, kept on globalThis so Next's separate module copies
  * and dev hot reload never start a second one.
  */
-const g = globalThis as unknown as { __cronboardScheduler?: Promise<Engine | null>; __cronboardSignals?: boolean };
+const g = globalThis as unknown as { __cronboardScheduler?: Promise<Engine | null>; __cronboardSignals?: boolean; __cronboardGuard?: { stop(): Promise<void> } };
 
 /** Creates the database if missing, migrates it, and makes sure the dashboard has credentials (printing a generated password once). */
 export async function prepare(options: { credentials?: boolean } = {}): Promise<void> {
@@ -31,8 +33,10 @@ export async function prepare(options: { credentials?: boolean } = {}): Promise<
  * Prepares the database, applies the jobs declared in code, and starts the engine unless
  * SCHEDULER_ENABLED=false. A second call
  * returns the first one's promise. SIGTERM/SIGINT stop the engine gracefully, then exit.
+ * `engineOnly`: this process runs nothing else on the engine's thread (npm run scheduler, not the
+ * web server), which SCHEDULER_REALTIME_PRIORITY=auto asks for.
  */
-export function startScheduler(options: { credentials?: boolean; exitOnSignal?: boolean } = {}): Promise<Engine | null> {
+export function startScheduler(options: { credentials?: boolean; exitOnSignal?: boolean; engineOnly?: boolean } = {}): Promise<Engine | null> {
   g.__cronboardScheduler ??= (async () => {
     await prepare(options);
     const report = await syncDeclaredJobs(appContext(), declaredJobs({ historyRetentionDays: env().HISTORY_RETENTION_DAYS }), consoleLogger);
@@ -51,7 +55,7 @@ export function startScheduler(options: { credentials?: boolean; exitOnSignal?: 
     });
     // V8's compiler and garbage collector threads yield to the thread that starts the fires.
     lowerHelperThreads();
-    raiseEngineThread(env().SCHEDULER_REALTIME_PRIORITY);
+    raiseEngineThread(env().SCHEDULER_REALTIME_PRIORITY, options.engineOnly === true);
     engine.start();
     if (options.exitOnSignal !== false && !g.__cronboardSignals) {
       g.__cronboardSignals = true;
@@ -75,21 +79,42 @@ export function startScheduler(options: { credentials?: boolean; exitOnSignal?: 
   return g.__cronboardScheduler;
 }
 
-/** SCHEDULER_REALTIME_PRIORITY: gives the calling (engine's) thread that real-time priority, or says why it could not. */
-function raiseEngineThread(priority: number): void {
+/**
+ * SCHEDULER_REALTIME_PRIORITY: gives the calling (engine's) thread a real-time priority, guarded
+ * against starving the machine (realtime-guard.ts), or says why it could not: a warning when the
+ * priority was asked for by number, a note when `auto` asked for it.
+ */
+function raiseEngineThread(setting: number | 'auto', engineOnly: boolean): void {
+  const priority = realTimePriorityFor(setting, { engineOnly, cpus: os.availableParallelism(), platform: process.platform });
   if (priority === 0) return;
+  const name = `SCHEDULER_REALTIME_PRIORITY=${setting}`;
   const failure = raiseToRealTime(priority);
-  if (!failure) return consoleLogger.info(`SCHEDULER_REALTIME_PRIORITY=${priority}: the engine's thread runs at real-time priority ${priority} (SCHED_FIFO)`);
-  consoleLogger.warn(
-    `SCHEDULER_REALTIME_PRIORITY=${priority}: the engine's thread keeps its normal priority (${failure}). ` +
-      `Real-time priority needs the CAP_SYS_NICE capability (docker run --cap-add SYS_NICE) or an RLIMIT_RTPRIO of at least ${priority} (systemd: LimitRTPRIO=${priority}); set SCHEDULER_REALTIME_PRIORITY=0 to not ask for it.`,
-  );
+  if (failure) {
+    const how = `Real-time priority needs the CAP_SYS_NICE capability (docker run --cap-add SYS_NICE) or an RLIMIT_RTPRIO of at least ${priority} (systemd: LimitRTPRIO=${priority}); set SCHEDULER_REALTIME_PRIORITY=0 to not ask for it.`;
+    if (setting === 'auto') return consoleLogger.info(`${name}: the engine's thread runs at normal priority (${failure}). ${how}`);
+    return consoleLogger.warn(`${name}: the engine's thread keeps its normal priority (${failure}). ${how}`);
+  }
+  consoleLogger.info(`${name}: the engine's thread runs at real-time priority ${priority} (SCHED_FIFO)`);
+  g.__cronboardGuard = guardRealTime({ tid: callingThread()!, priority, onEvent: (event) => logGuardEvent(name, event) });
+}
+
+function logGuardEvent(name: string, event: RealTimeGuardEvent): void {
+  const pct = (share: number) => `${Math.round(share * 100)}%`;
+  if (event.kind === 'demoted') {
+    return consoleLogger.warn(
+      `${name}: the engine's thread kept ${pct(event.busy)} of a CPU busy over ${event.windowMs / 1000} s (a task's own CPU work, or more fires than this machine keeps up with), ` +
+        `so it runs at normal priority, not to starve the other work on its CPU, until it has used under ${pct(event.restoreBelow)} for ${event.restoreAfterMs / 1000} s`,
+    );
+  }
+  if (event.kind === 'restored') return consoleLogger.info(`${name}: the engine's thread is calm again and back at real-time priority ${event.priority} (SCHED_FIFO)`);
+  consoleLogger.warn(`${name}: the guard of the engine's real-time priority stopped (${event.message}); the thread keeps the policy it has now`);
 }
 
 /** Stops this process's engine (if any); safe to call twice. */
 export async function stopScheduler(): Promise<void> {
   const engine = await g.__cronboardScheduler?.catch(() => null);
   await engine?.stop();
+  await g.__cronboardGuard?.stop();
 }
 
 /** Starts the scheduler; when the database cannot be prepared, says why and exits with 1. */

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasCapSysNice, SCHED_FIFO, SCHED_OTHER } from '../tests/threads';
+import { realTimePriorityFor } from './thread-priority';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -89,5 +90,25 @@ describe.runIf(existsSync('/proc/thread-self'))('raiseToRealTime', () => {
     expect(r.failure).toBe('the chrt command (package util-linux) is not installed');
     expect(r.main).toEqual([SCHED_OTHER, 0]);
     expect(realTime(100).failure).toBe('a real-time priority is a whole number from 1 to 99, not 100');
+  });
+});
+
+describe('realTimePriorityFor', () => {
+  const engineOnly = { engineOnly: true, cpus: 2, platform: 'linux' };
+
+  it('auto: priority 1 for an engine-only process on Linux with two CPUs or more', () => {
+    expect(realTimePriorityFor('auto', engineOnly)).toBe(1);
+    expect(realTimePriorityFor('auto', { ...engineOnly, cpus: 64 })).toBe(1);
+  });
+
+  it('auto: normal priority beside the web server, on one CPU, and off Linux', () => {
+    expect(realTimePriorityFor('auto', { ...engineOnly, engineOnly: false })).toBe(0);
+    expect(realTimePriorityFor('auto', { ...engineOnly, cpus: 1 })).toBe(0);
+    expect(realTimePriorityFor('auto', { ...engineOnly, platform: 'darwin' })).toBe(0);
+  });
+
+  it('a number is taken as it is, wherever the engine runs', () => {
+    expect(realTimePriorityFor(0, engineOnly)).toBe(0);
+    expect(realTimePriorityFor(5, { engineOnly: false, cpus: 1, platform: 'linux' })).toBe(5);
   });
 });

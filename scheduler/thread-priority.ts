@@ -9,7 +9,7 @@ import os from 'node:os';
  */
 
 /** The calling thread's id (Linux: /proc/thread-self), or null elsewhere. */
-function callingThread(): number | null {
+export function callingThread(): number | null {
   try {
     return Number(readlinkSync('/proc/thread-self').split('/').at(-1));
   } catch {
@@ -96,4 +96,17 @@ export function raiseToRealTime(priority: number): string | null {
     if (e.code === 'ENOENT') return 'the chrt command (package util-linux) is not installed';
     return String(e.stderr ?? '').trim() || e.message;
   }
+}
+
+/**
+ * The real-time priority SCHEDULER_REALTIME_PRIORITY asks for: a number as it is; `auto`, 1 in a
+ * process that runs only the engine (npm run scheduler) on Linux with two CPUs or more, else 0.
+ *
+ * Why not under npm start: there the engine's thread also renders the dashboard's pages, CPU work
+ * that real-time priority would put ahead of the database's. And on one CPU a real-time thread
+ * leaves the other processes only the share Linux keeps for them.
+ */
+export function realTimePriorityFor(setting: number | 'auto', where: { engineOnly: boolean; cpus: number; platform: string }): number {
+  if (setting !== 'auto') return setting;
+  return where.engineOnly && where.cpus >= 2 && where.platform === 'linux' ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 /** `npm run scheduler`: runs the engine without the web server (same env as the dashboard). */
 import { startScheduler } from '../scheduler';
 
-startScheduler({ credentials: false })
+startScheduler({ credentials: false, engineOnly: true })
   .then((engine) => {
     if (!engine) {
       console.log('[cronboard] SCHEDULER_ENABLED=false: a scheduler-only process has nothing to do; exiting.');

@@ -11,6 +11,7 @@ import { dropDatabase, prepareDatabase } from '../../db/migrate';
 import { DEFAULT_JOB_OPTIONS } from '../../lib/types';
 import { logPath, measureWindow, peakRssMb, ROOT, serverPid, sleep, spawnNode, stopChild, type RunOptions } from './proc';
 import { makeSample, type Sample } from './stats';
+import { SCHED_FIFO, threadPolicy } from '../../tests/threads';
 
 /**
  * The engine benchmark's database (dropped and made again for each run). BENCH_DATABASE_URL points it
@@ -39,6 +40,9 @@ export async function runCronboard(n: number, o: RunOptions): Promise<Sample> {
     let rss: number;
     try {
       await waitForFirstFire(conn, engine);
+      // SCHEDULER_REALTIME_PRIORITY (auto unless set): which policy its thread got.
+      const [policy, priority] = threadPolicy(engine.pid!);
+      console.error(`[bench] cronboard N=${n}: the engine's thread runs ${policy === SCHED_FIFO ? `at real-time priority ${priority}` : 'at normal priority'} (SCHEDULER_REALTIME_PRIORITY=${process.env.SCHEDULER_REALTIME_PRIORITY || 'auto'})`);
       w = await measureWindow(engine.pid!, o.warmupMs, o.windowS, undefined, serverPid('mariadbd', 'mysqld'));
       await sleep(o.settleMs);
       rss = peakRssMb(engine.pid!);
