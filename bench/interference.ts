@@ -1,5 +1,5 @@
 /**
- * `npm run bench:interference [-- --n 1000 --window 20 --rps 10 --old 1000000 --repeat 3 --port 3211 --arrivals poisson --seed N --engine-nice=0 --engine-realtime=auto]`
+ * `npm run bench:interference [-- --n 1000 --window 20 --rps 10 --old 1000000 --repeat 3 --port 3211 --arrivals poisson --seed N --engine-nice=0 --engine-realtime=auto --stall-probe on]`
  *
  * Does the dashboard slow the engine down? On one database (cronboard_bench_interference): N jobs
  * firing every second run by the real engine (started as `npm run scheduler` starts it), beside
@@ -19,7 +19,11 @@
  * fires does not help (one second whose 1,000 fires all start late is 1.7% of three runs' fires:
  * it alone decides their p99), while the median run leaves out one bad run. The table also gives
  * the pooled p99s and how many seconds of the windows alone and under load were late
- * (LATE_SECOND_MS): a steadier measure of interference than any p99. Works against whatever
+ * (LATE_SECOND_MS): a steadier measure of interference than any p99. Stall probes
+ * (lib/stall-probe.ts, `--stall-probe off` leaves them out) note when a CPU did not run at all
+ * for a few milliseconds (on a virtual machine: the host ran something else on it); the table
+ * says how many late seconds came at such a stall, and the ratio with their fires left out, as a
+ * diagnostic beside the target, which is judged on all fires. Works against whatever
  * engine is on the branch: it only reads the rows.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -31,6 +35,7 @@ import { dropDatabase, prepareDatabase } from '../db/migrate';
 import { insertFiringJobs } from './lib/cronboard';
 import { startServer, timedGet, type BenchServer } from './lib/http';
 import { logPath, ROOT, sleep, sleepUntil, spawnLogged, stopChild } from './lib/proc';
+import { STALL_MS, stallsDuring, startStallProbes, type Stall, type StallProbes } from './lib/stall-probe';
 import { describeMachine, fmt, machineLine, markdownTable, writeResult } from './lib/report';
 import { rng, seedDashboard } from './lib/seed';
 import { summarize, type Lateness } from './lib/stats';
@@ -58,6 +63,7 @@ const { values: flags } = parseArgs({
     seed: { type: 'string', default: String(Math.floor(Math.random() * 2 ** 31)) },
     'engine-nice': { type: 'string', default: '0' },
     'engine-realtime': { type: 'string', default: 'auto' },
+    'stall-probe': { type: 'string', default: 'on' },
   },
 });
 const opt = { n: Number(flags.n), windowS: Number(flags.window), rps: Number(flags.rps), old: Number(flags.old), repeat: Number(flags.repeat), port: Number(flags.port) };
@@ -67,9 +73,9 @@ const arrivals: 'poisson' | 'even' = flags.arrivals;
 const seed = Number(flags.seed);
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed takes a whole number ≥ 0, got ${flags.seed}`);
 
+if (flags['stall-probe'] !== 'on' && flags['stall-probe'] !== 'off') throw new Error(`--stall-probe takes on or off, got ${flags['stall-probe']}`);
 const engineNice = Number(flags['engine-nice']);
 if (!Number.isInteger(engineNice) || engineNice < -20 || engineNice > 19) throw new Error(`--engine-nice takes a whole number from -20 to 19, got ${flags['engine-nice']}`);
-/** The engine's SCHEDULER_REALTIME_PRIORITY (0: normal priority, Cronboard's default). */
 /** SCHEDULER_REALTIME_PRIORITY for the engine: auto (its default) or 0 (off) to 99. */
 const engineRealtime: number | 'auto' = flags['engine-realtime'] === 'auto' ? 'auto' : Number(flags['engine-realtime']);
 if (engineRealtime !== 'auto' && (!Number.isInteger(engineRealtime) || engineRealtime < 0 || engineRealtime > 99)) {
@@ -77,6 +83,8 @@ if (engineRealtime !== 'auto' && (!Number.isInteger(engineRealtime) || engineRea
 }
 /** The engine's thread's scheduling policy and priority, as found in the first run. */
 let enginePolicy: [policy: number, priority: number] | undefined;
+/** The stall probes (--stall-probe on, the default), for the whole benchmark. */
+let probes: StallProbes | null = null;
 
 /** Uniform in [0, 1), from `seed`: a run's random arrivals can be had again with --seed. */
 const random = rng(seed);
@@ -91,15 +99,16 @@ function autogroup(): string {
 }
 
 /** Start lateness (ms) of the N jobs' fires scheduled in [start, end) that started, and how many were due. */
-async function lateness(conn: mysql.Connection, start: number, end: number, n: number): Promise<{ ms: Lateness; keptPct: number; values: number[] }> {
+async function lateness(conn: mysql.Connection, start: number, end: number, n: number): Promise<{ ms: Lateness; keptPct: number; values: number[]; instants: number[] }> {
   const [rows] = await conn.query({
-    sql: `SELECT TIMESTAMPDIFF(MICROSECOND, scheduled_for, started_at) / 1000 FROM job_executions
+    sql: `SELECT TIMESTAMPDIFF(MICROSECOND, scheduled_for, started_at) / 1000, scheduled_for FROM job_executions
            WHERE job_id LIKE 'bench-%' AND scheduled_for >= ? AND scheduled_for < ? AND started_at IS NOT NULL AND status NOT IN ('missed', 'skipped')`,
     values: [new Date(start), new Date(end)],
     rowsAsArray: true,
   });
-  const values = (rows as Array<[string | number]>).map((r) => Number(r[0]));
-  return { ms: summarize(values), keptPct: (100 * values.length) / (n * ((end - start) / 1000)), values };
+  const values = (rows as Array<[string | number, Date]>).map((r) => Number(r[0]));
+  const instants = (rows as Array<[string | number, Date]>).map((r) => r[1].getTime());
+  return { ms: summarize(values), keptPct: (100 * values.length) / (n * ((end - start) / 1000)), values, instants };
 }
 
 /** One second of a window: its N fires' start lateness (whole ms). */
@@ -130,10 +139,23 @@ async function perSecond(conn: mysql.Connection, w: { start: number; end: number
  * claim came after the instant or the engine's thread was busy or waiting for a CPU when it came;
  * some: the thread lost the CPU while starting them).
  */
-function describeSeconds(label: string, seconds: Second[]): string {
+function describeSeconds(label: string, seconds: Second[], stalls: Stall[]): string {
   const late = seconds.filter((s) => s.last > LATE_SECOND_MS);
-  const detail = late.map((s) => `${new Date(s.at).toISOString().slice(11, 19)} first ${s.first} last ${s.last} ms, ${s.late} fires late`);
+  const detail = late.map((s) => {
+    const seen = stallsAt(stalls, s).map((st) => `CPU ${st.cpu} did not run for ${fmt(st.ms, 1)} ms until ${fmt(st.end - s.at, 0)} ms after the instant`);
+    return `${new Date(s.at).toISOString().slice(11, 19)} first ${s.first} last ${s.last} ms, ${s.late} fires late${seen.length ? ` (stall: ${seen.join(', ')})` : ''}`;
+  });
   return `[bench] latest start of each second ${label}, from ${seconds.length ? new Date(seconds[0].at).toISOString() : '-'} (ms): ${seconds.map((s) => s.last).join(' ')}${detail.length ? `\n[bench]   late seconds ${label}: ${detail.join('; ')}` : ''}`;
+}
+
+/** The stalls the probes saw from just before second `s`'s instant until its last fire started. */
+function stallsAt(stalls: Stall[], s: Second): Stall[] {
+  return stallsDuring(stalls, s.at - 1, s.at + s.last);
+}
+
+/** The p99 of a window's fires, without those of the given seconds. */
+function p99Without(fires: { values: number[]; instants: number[] }, seconds: Set<number>): number {
+  return summarize(fires.values.filter((_, i) => !seconds.has(fires.instants[i]))).p99;
 }
 
 /** A window of whole seconds starting shortly after now; waits until it ends (plus a settle time). */
@@ -295,6 +317,11 @@ interface Run {
   lateSeconds: { alone: number; load: number };
   requests: Lateness & { count: number };
   retention: { deleted: number; seconds: number; status?: string };
+  /**
+   * What the stall probes saw (null without them): stalls of a CPU in each window, the late seconds
+   * at such a stall, and the ratio of the p99s with those seconds' fires left out.
+   */
+  stalls: { alone: number; load: number; lateAlone: number; lateLoad: number; ratioWithout: number } | null;
   /** Each second under load, and alone. */
   perSecond: Second[];
   perSecondAlone: Second[];
@@ -335,12 +362,25 @@ async function runOnce(runNumber: number): Promise<{ run: Run; aloneMs: number[]
       requests = await dashboardLoad(server!, w.end);
     });
 
-    const { values: aloneMs, ...before } = await lateness(conn, alone.start, alone.end, opt.n);
-    const { values: loadedMs, ...during } = await lateness(conn, loaded.start, loaded.end, opt.n);
+    const { values: aloneMs, instants: aloneAt, ...before } = await lateness(conn, alone.start, alone.end, opt.n);
+    const { values: loadedMs, instants: loadedAt, ...during } = await lateness(conn, loaded.start, loaded.end, opt.n);
     const secondsLoaded = await perSecond(conn, loaded);
     const secondsAlone = await perSecond(conn, alone);
-    console.error(describeSeconds('alone', secondsAlone));
-    console.error(describeSeconds('under load', secondsLoaded));
+    const seen = probes?.stalls() ?? [];
+    console.error(describeSeconds('alone', secondsAlone, seen));
+    console.error(describeSeconds('under load', secondsLoaded, seen));
+    let stalls: Run['stalls'] = null;
+    if (probes) {
+      const stalled = (list: Second[]) => new Set(list.filter((s) => s.last > LATE_SECOND_MS && stallsAt(seen, s).length > 0).map((s) => s.at));
+      const [stalledAlone, stalledLoad] = [stalled(secondsAlone), stalled(secondsLoaded)];
+      stalls = {
+        alone: stallsDuring(seen, alone.start, alone.end).length,
+        load: stallsDuring(seen, loaded.start, loaded.end).length,
+        lateAlone: stalledAlone.size,
+        lateLoad: stalledLoad.size,
+        ratioWithout: p99Without({ values: loadedMs, instants: loadedAt }, stalledLoad) / p99Without({ values: aloneMs, instants: aloneAt }, stalledAlone),
+      };
+    }
     // The retention run may outlast the window: wait for its outcome.
     const retention = await outcomeOf(conn, retentionId, 300_000);
     const deleted = retention?.result ? Number((JSON.parse(retention.result) as { deleted?: number }).deleted ?? NaN) : NaN;
@@ -350,7 +390,7 @@ async function runOnce(runNumber: number): Promise<{ run: Run; aloneMs: number[]
 
     const lateOf = (list: Second[]) => list.filter((s) => s.last > LATE_SECOND_MS).length;
     const lateSeconds = { alone: lateOf(secondsAlone), load: lateOf(secondsLoaded) };
-    const run = { before, during, ratio, requests: req, retention: { deleted, seconds, status: retention?.status }, lateSeconds, perSecond: secondsLoaded, perSecondAlone: secondsAlone };
+    const run = { before, during, ratio, requests: req, retention: { deleted, seconds, status: retention?.status }, lateSeconds, stalls, perSecond: secondsLoaded, perSecondAlone: secondsAlone };
     return { run, aloneMs, loadedMs };
   } catch (err) {
     throw new Error(`${err instanceof Error ? err.message : err} (engine output: ${engineLog}, server output: ${serverLog})`);
@@ -365,6 +405,10 @@ async function runOnce(runNumber: number): Promise<{ run: Run; aloneMs: number[]
 async function main(): Promise<void> {
   const machine = await describeMachine('mysql://root@127.0.0.1:3306/');
   const runs: Run[] = [];
+  if (flags['stall-probe'] === 'on') {
+    probes = await startStallProbes();
+    if (!probes.realtime) console.error('[bench] stall probes at normal priority (real-time needs CAP_SYS_NICE): they also see the machine\'s own contention');
+  }
   const pooledAlone: number[] = [];
   const pooledLoaded: number[] = [];
   for (let i = 1; i <= opt.repeat; i++) {
@@ -381,7 +425,17 @@ async function main(): Promise<void> {
   const byRatio = [...runs].sort((a, b) => a.ratio - b.ratio);
   // The median run; of an even number, the worse of the two middle ones.
   const { before, during, ratio, requests: req, retention } = byRatio[Math.floor(byRatio.length / 2)];
+  probes?.stop();
   const pooledRatio = pooled.load.p99 / pooled.alone.p99;
+  const sumStalls = (key: 'alone' | 'load' | 'lateAlone' | 'lateLoad') => runs.reduce((sum, r) => sum + (r.stalls?.[key] ?? 0), 0);
+  const ratiosWithout = runs.map((r) => r.stalls?.ratioWithout ?? NaN).sort((a, b) => a - b);
+  const stallRows = probes
+    ? [
+        [`stalls the probes saw (a CPU not running for > ${STALL_MS} ms), alone / under load`, '', '', '', '', '', `${sumStalls('alone')} / ${sumStalls('load')}`],
+        [`late seconds at such a stall, alone / under load`, '', '', '', '', '', `${sumStalls('lateAlone')} / ${sumStalls('lateLoad')}`],
+        [`median run with those seconds left out`, '', '', '', '', '(diagnostic)', `${fmt(ratiosWithout[Math.floor(ratiosWithout.length / 2)], 2)}×`],
+      ]
+    : [];
   const kept = (window: 'before' | 'during') => runs.reduce((sum, r) => sum + r[window].keptPct, 0) / runs.length;
   /** A table row of latencies (ms), with the share of fires kept when there is one. */
   const row = (label: string, keptPct: number | null, ms: Lateness, target = '', result = '') =>
@@ -394,6 +448,7 @@ async function main(): Promise<void> {
       row(`the ${runs.length} runs' fires pooled: alone`, kept('before'), pooled.alone),
       row(`the ${runs.length} runs' fires pooled: under load`, kept('during'), pooled.load, '', `${fmt(pooledRatio, 2)}×`),
       [`seconds more than ${LATE_SECOND_MS} ms late, alone / under load`, '', '', '', '', '', `${late.alone} / ${late.load} of ${late.of}`],
+      ...stallRows,
       row(`dashboard requests under load (${fmt(req.count)})`, null, req),
       [`retention in the engine: ${fmt(retention.deleted)} rows in ${fmt(retention.seconds, 1)} s`, '', '', '', '', '≥ 30,000 rows/s', `${fmt(retention.deleted / retention.seconds)} rows/s`],
     ],

@@ -19,6 +19,8 @@ declare module 'vitest' {
     apiToken: string;
     apiDatabaseUrl: string;
     apiAdminPassword: string;
+    /** The process started as `npm start` starts (scripts/start.ts). */
+    apiServerPid: number;
   }
 }
 
@@ -50,6 +52,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('apiToken', TOKEN);
   project.provide('apiDatabaseUrl', DATABASE_URL);
   project.provide('apiAdminPassword', ADMIN_PASSWORD);
+  project.provide('apiServerPid', child.pid!);
   return async () => {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
