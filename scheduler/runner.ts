@@ -9,6 +9,7 @@ import { prepareRun, RunAborted, settleRun, startRun, type PreparedRun, type Sta
 import { LeaseBook } from './slots';
 import { retryDelayMs, settleWithin } from './timing';
 import { BurstRoom } from './young-gc';
+import { EarlyWake, WAKE_EARLY_MS } from './on-time';
 
 /**
  * The runs an engine has claimed: it starts them (a fire claimed ahead at its instant), records
@@ -106,6 +107,8 @@ export class Runner {
   readonly leasedIds = new Set<number>();
   /** Room in V8's young generation for the burst of an instant's fires. */
   private readonly room = new BurstRoom();
+  /** Gates open on time: their timers fire early, the last milliseconds are watched (on-time.ts). */
+  private readonly wake = new EarlyWake();
   /** Tasks' quiet(): one function for every run. */
   private readonly quiet = (ms: number) => this.busy.quiet(ms);
 
@@ -237,9 +240,10 @@ export class Runner {
 
   /**
    * A gate for the runs of instant `at` (armed once they are in): it opens once the clock reaches
-   * `at`, or when shutdown gives up on the runs waiting there. A timer can fire a millisecond
-   * early by the wall clock, so it waits again (a few times at most: an injected clock may never
-   * get there).
+   * `at`, or when shutdown gives up on the runs waiting there. Its timer fires WAKE_EARLY_MS
+   * early and the rest is waited out on the clock, within a budget (on-time.ts). A timer can
+   * also fire a millisecond early by the wall clock, so it waits again (a few times at most: an
+   * injected clock may never get there).
    */
   private gate(at: number): Gate {
     let opened!: () => void;
@@ -254,6 +258,8 @@ export class Runner {
       arm: () => {
         const ms = at - this.ctx.now().getTime();
         if (ms <= 0 || waits++ >= 5) gate.open();
+        else if (ms > WAKE_EARLY_MS) gate.timer = setTimeout(gate.arm, ms - WAKE_EARLY_MS);
+        else if (this.wake.spinUntil(() => this.ctx.now().getTime(), at)) gate.open();
         else gate.timer = setTimeout(gate.arm, ms);
       },
       open: () => {
