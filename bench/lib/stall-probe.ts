@@ -2,9 +2,11 @@
  * Stall probes: one small process per CPU, pinned to it (taskset) at the highest real-time
  * priority (chrt -f 99), that sleeps 1 ms at a time and notes each time it woke more than
  * STALL_MS late. No thread of the machine's own can hold it back for that long (it preempts
- * them all, and the kernel's interrupt work takes microseconds), so a late wake-up means the CPU
- * itself did not run: on a virtual machine, the host ran something else on it. A late second of
- * the engine at such a moment is the machine's, not the engine's or the load's.
+ * them all, and the kernel's interrupt work takes microseconds, though a kernel built without
+ * preemption finishes a system call first), so a late wake-up means the CPU did not run it when
+ * its timer came: on a virtual machine, the host ran something else on that CPU or woke it late
+ * from idle. A late second of the engine at such a moment is the machine's, not the engine's or
+ * the load's.
  *
  * Each probe costs about 1,000 wake-ups a second of a few microseconds each.
  */
@@ -14,7 +16,7 @@ import os from 'node:os';
 /** A wake-up this much later than asked for is a stall. */
 export const STALL_MS = 3;
 
-/** A CPU that did not run the probe from `end - ms` to `end` (epoch ms). */
+/** A CPU that woke the probe `ms` late, at `end` (epoch ms). */
 export interface Stall {
   cpu: number;
   end: number;
