@@ -143,7 +143,7 @@ async function perSecond(conn: mysql.Connection, w: { start: number; end: number
 function describeSeconds(label: string, seconds: Second[], stalls: Stall[]): string {
   const late = seconds.filter((s) => s.last > LATE_SECOND_MS);
   const detail = late.map((s) => {
-    const seen = stallsAt(stalls, s).map((st) => `CPU ${st.cpu} did not run for ${fmt(st.ms, 1)} ms until ${fmt(st.end - s.at, 0)} ms after the instant`);
+    const seen = stallsAt(stalls, s).map((st) => `CPU ${st.cpu} woke a probe ${fmt(st.ms, 1)} ms late, ${fmt(st.end - s.at, 0)} ms after the instant`);
     return `${new Date(s.at).toISOString().slice(11, 19)} first ${s.first} last ${s.last} ms, ${s.late} fires late${seen.length ? ` (stall: ${seen.join(', ')})` : ''}`;
   });
   return `[bench] latest start of each second ${label}, from ${seconds.length ? new Date(seconds[0].at).toISOString() : '-'} (ms): ${seconds.map((s) => s.last).join(' ')}${detail.length ? `\n[bench]   late seconds ${label}: ${detail.join('; ')}` : ''}`;

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { connect } from '../db/client';
 import { prepareDatabase } from '../db/migrate';
 import { env } from '../lib/env';
@@ -6,7 +7,6 @@ import { appContext } from './context';
 import { declaredJobs } from './declared';
 import { syncDeclaredJobs } from './sync';
 import { Engine } from './engine';
-import os from 'node:os';
 import { callingThread, lowerHelperThreads, raiseToRealTime, realTimePriorityFor } from './thread-priority';
 import { guardRealTime, type RealTimeGuardEvent } from './realtime-guard';
 import { consoleLogger } from './log';
