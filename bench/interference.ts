@@ -82,7 +82,7 @@ const engineRealtime: number | 'auto' = flags['engine-realtime'] === 'auto' ? 'a
 if (engineRealtime !== 'auto' && (!Number.isInteger(engineRealtime) || engineRealtime < 0 || engineRealtime > 99)) {
   throw new Error(`--engine-realtime takes auto (the default) or a whole number from 0 (off) to 99, got ${flags['engine-realtime']}`);
 }
-/** The engine's thread's scheduling policy and priority, as found in the first run. */
+/** The engine's thread's scheduling policy and priority, as read at the start of each run (the table gives the last). */
 let enginePolicy: [policy: number, priority: number] | undefined;
 /** The stall probes (--stall-probe on, the default), for the whole benchmark. */
 let probes: StallProbes | null = null;
@@ -423,7 +423,7 @@ async function main(): Promise<void> {
   const machine = await describeMachine('mysql://root@127.0.0.1:3306/');
   const runs: Run[] = [];
   if (flags['stall-probe'] === 'on') {
-    probes = await startStallProbes();
+    probes = startStallProbes();
     if (!probes.realtime) console.error('[bench] stall probes at normal priority (real-time needs CAP_SYS_NICE): they also see the machine\'s own contention');
   }
   const pooledAlone: number[] = [];

@@ -12,6 +12,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
+import { hasCapSysNice } from '../../tests/threads';
 
 /** A wake-up this much later than asked for is a stall. */
 export const STALL_MS = 3;
@@ -44,9 +45,9 @@ export interface StallProbes {
 }
 
 /** Starts a probe on each CPU; at real-time priority where permitted (CAP_SYS_NICE). */
-export async function startStallProbes(): Promise<StallProbes> {
+export function startStallProbes(): StallProbes {
   const cpus = os.availableParallelism();
-  const realtime = await permitted();
+  const realtime = hasCapSysNice();
   const seen: Stall[] = [];
   const children: ChildProcess[] = [];
   for (let cpu = 0; cpu < cpus; cpu++) {
@@ -67,15 +68,6 @@ export async function startStallProbes(): Promise<StallProbes> {
   // They would outlive a benchmark that fails and exits.
   process.once('exit', stop);
   return { realtime, stalls: () => [...seen], stop };
-}
-
-/** Whether this process may run a thread at real-time priority 99. */
-function permitted(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn('chrt', ['-f', '99', 'true'], { stdio: 'ignore' });
-    child.on('error', () => resolve(false));
-    child.on('exit', (code) => resolve(code === 0));
-  });
 }
 
 /** The stalls that overlap [from, to] (epoch ms). */
