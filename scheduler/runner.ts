@@ -10,6 +10,7 @@ import { LeaseBook } from './slots';
 import { retryDelayMs, settleWithin } from './timing';
 import { BurstRoom } from './young-gc';
 import { EarlyWake, WAKE_EARLY_MS } from './on-time';
+import { StartCosts } from './start-cost';
 
 /**
  * The runs an engine has claimed: it starts them (a fire claimed ahead at its instant), records
@@ -72,6 +73,8 @@ interface Gate {
   runs: Waiting[];
   /** Index in `runs` of the next run to start (the gate opens a slice at a time). */
   next: number;
+  /** Its runs are of more than one task: they start quickest first (start-cost.ts). */
+  mixed: boolean;
   opening: boolean;
   /** Resolves once the gate has opened (its runs started, or given up on at shutdown). */
   opened: Promise<void>;
@@ -109,6 +112,8 @@ export class Runner {
   private readonly room = new BurstRoom();
   /** Gates open on time: their timers fire early, the last milliseconds are watched (on-time.ts). */
   private readonly wake = new EarlyWake();
+  /** What calling each task costs: an instant's quickest tasks are called first (start-cost.ts). */
+  private readonly costs = new StartCosts();
   /** Tasks' quiet(): one function for every run. */
   private readonly quiet = (ms: number) => this.busy.quiet(ms);
 
@@ -157,6 +162,7 @@ export class Runner {
       waiting.prepared = prepareRun(waiting.job);
       let gate = this.gates.get(at);
       if (!gate) added.push((gate = this.gate(at)));
+      if (gate.runs.length > 0 && gate.runs[0].job.task !== waiting.job.task) gate.mixed = true;
       gate.runs.push(waiting);
       this.waiting++;
     }
@@ -194,6 +200,7 @@ export class Runner {
       const startedAt = this.ctx.now();
       const execution = { id: run.id, scheduledFor: run.scheduledFor, attempt: run.attempt, startedAt };
       const started = startRun(this.ctx.db, job, execution, controller?.signal ?? this.shutdownSignal.signal, this.ctx.now, this.quiet, prepared);
+      if (!started.refused) this.costs.note(job.task, performance.now() - started.started);
       return { controller, timer, startedAt, started };
     } catch (err) {
       if (timer) clearTimeout(timer);
@@ -253,6 +260,7 @@ export class Runner {
       timer: undefined,
       runs: [],
       next: 0,
+      mixed: false,
       opening: false,
       opened: new Promise<void>((resolve) => (opened = resolve)),
       arm: () => {
@@ -266,6 +274,7 @@ export class Runner {
         if (gate.opening) return;
         gate.opening = true;
         clearTimeout(gate.timer);
+        if (gate.mixed) gate.runs = this.costs.order(gate.runs, (w) => w.job.task);
         const step = () => {
           const slice = this.abandonPending || gate.runs.length <= START_AT_ONCE ? gate.runs.length : START_SLICE;
           const end = Math.min(gate.runs.length, gate.next + slice);
