@@ -134,6 +134,37 @@ async function perSecond(conn: mysql.Connection, w: { start: number; end: number
   return (rows as Array<[Date, number, number, number]>).map(([at, first, last, late]) => ({ at: at.getTime(), first: Number(first), last: Number(last), late: Number(late) }));
 }
 
+/** The seeded dashboard jobs' fires of one task in a window (quick starts first: they wait for the quicker tasks). */
+interface SeededFires {
+  task: string;
+  fires: number;
+  p50: number;
+  last: number;
+}
+
+/** The seeded dashboard jobs' fires that started in a window, by task, quickest last start first. */
+async function seededFires(conn: mysql.Connection, w: { start: number; end: number }): Promise<SeededFires[]> {
+  const [rows] = await conn.query({
+    sql: `SELECT j.task, TIMESTAMPDIFF(MICROSECOND, e.scheduled_for, e.started_at) DIV 1000 FROM job_executions e JOIN jobs j ON j.id = e.job_id
+           WHERE e.job_id NOT LIKE 'bench-%' AND e.scheduled_for >= ? AND e.scheduled_for < ? AND e.started_at IS NOT NULL AND e.status NOT IN ('missed', 'skipped')`,
+    values: [new Date(w.start), new Date(w.end)],
+    rowsAsArray: true,
+  });
+  const byTask = new Map<string, number[]>();
+  for (const [task, ms] of rows as Array<[string, number]>) {
+    const list = byTask.get(task) ?? [];
+    list.push(Number(ms));
+    byTask.set(task, list);
+  }
+  return [...byTask]
+    .map(([task, ms]) => ({ task, fires: ms.length, p50: summarize(ms).p50, last: Math.max(...ms) }))
+    .sort((a, b) => a.last - b.last);
+}
+
+function describeSeeded(label: string, fires: SeededFires[]): string {
+  return `[bench] the seeded dashboard jobs' fires ${label}, by task (start lateness, ms): ${fires.map((f) => `${f.task} ${f.fires} p50 ${f.p50} last ${f.last}`).join('; ') || 'none'}`;
+}
+
 /**
  * A window's seconds in two lines: the latest start of each, then each late one with its first
  * start and how many of its fires were late (all of them: the fires started late, as when their
@@ -342,6 +373,8 @@ interface Run {
   /** Each second under load, and alone. */
   perSecond: Second[];
   perSecondAlone: Second[];
+  /** The seeded dashboard jobs' fires in each window, by task. */
+  seeded: { alone: SeededFires[]; load: SeededFires[] };
 }
 
 /** A run, and the start lateness of every fire of its two windows (pooled over the runs). */
@@ -386,6 +419,10 @@ async function runOnce(runNumber: number): Promise<{ run: Run; aloneMs: number[]
     const seen = probes?.stalls() ?? [];
     console.error(describeSeconds('alone', secondsAlone, seen));
     console.error(describeSeconds('under load', secondsLoaded, seen));
+    // Not measured against the target: what the instant's other tasks waited, for the record.
+    const seeded = { alone: await seededFires(conn, alone), load: await seededFires(conn, loaded) };
+    console.error(describeSeeded('alone', seeded.alone));
+    console.error(describeSeeded('under load', seeded.load));
     let stalls: Run['stalls'] = null;
     if (probes) {
       const stalled = (list: Second[]) => new Set(list.filter((s) => s.last > LATE_SECOND_MS && stallsAt(seen, s).length > 0).map((s) => s.at));
@@ -407,7 +444,7 @@ async function runOnce(runNumber: number): Promise<{ run: Run; aloneMs: number[]
 
     const lateOf = (list: Second[]) => list.filter((s) => s.last > LATE_SECOND_MS).length;
     const lateSeconds = { alone: lateOf(secondsAlone), load: lateOf(secondsLoaded) };
-    const run = { before, during, ratio, requests: req, retention: { deleted, seconds, status: retention?.status }, lateSeconds, stalls, perSecond: secondsLoaded, perSecondAlone: secondsAlone };
+    const run = { before, during, ratio, requests: req, retention: { deleted, seconds, status: retention?.status }, lateSeconds, stalls, perSecond: secondsLoaded, perSecondAlone: secondsAlone, seeded };
     return { run, aloneMs, loadedMs };
   } catch (err) {
     throw new Error(`${err instanceof Error ? err.message : err} (engine output: ${engineLog}, server output: ${serverLog})`);
