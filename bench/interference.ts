@@ -191,13 +191,16 @@ function p99Without(fires: { values: number[]; instants: number[] }, seconds: Se
 }
 
 /**
- * The dashboard's seeded jobs include ~500 active ones that fire every 30 s, at :00 and :30 of
- * each minute (cron `*\/30 * * * * *`: HTTP requests to an unreachable host, retention runs,
- * sleeps and log lines), so those instants start half again as many fires as the others, and
- * more costly ones. They were 39 of a session's 1,160 measured seconds and 22 of its 43 late
- * ones (2026-12-08): whether a 20 s window held one of them (two windows in three do) decided
- * its p99. So every window starts at the same phase of that 30 s period, its heavy instant (or
- * instants) at the same second of each, and the two windows meet the same jobs.
+ * About 500 of the dashboard's seeded jobs have the cron `*\/30 * * * * *`, their first fire spread
+ * over a day; the few whose first fire comes in the minutes before the windows (3 or 4: HTTP
+ * requests to a host that does not answer among them) fire at every :00 and :30 from then on.
+ * Their ids may sort before the N jobs', and an HTTP request's start cost 0.5–1 ms each in the
+ * engine, so those instants started all their fires 2–3 ms late (2026-12-08, until the quickest
+ * tasks went first: scheduler/start-cost.ts). A 20 s window holds one such instant or none, at
+ * random, and that decided its p99. So every window starts at the same phase of that 30 s period,
+ * with such an instant at its middle second, and the two windows meet the same jobs. (The tenth
+ * session took them for ~500 fires at each :00 and :30; the seeded jobs' fires logged for each
+ * window show the few there are.)
  */
 const HEAVY_PERIOD_MS = 30_000;
 
