@@ -1,5 +1,5 @@
 import { createSecureContext } from 'node:tls';
-import { Agent, fetch, type Response } from 'undici';
+import type { Agent, fetch as Fetch, Response } from 'undici';
 import { z } from 'zod';
 import { defineTask } from '../task';
 
@@ -12,10 +12,17 @@ const MAX_BODY = 64 * 1024;
  * agent whose TLS connections share one TLS context. Node's fetch made a context for each new
  * connection: two thirds of a request's start (~260 of ~400 µs on a 2-core machine), spent while
  * the instant's other fires wait (start-cost.ts), and again for each attempt at a host that does
- * not answer. Made at the first request.
+ * not answer. Loaded at the first request (undici's code takes ~19 MB of memory, which an engine
+ * without HTTP jobs need not hold); after that a request's start does not wait for it.
  */
-let agent: Agent | undefined;
-const dispatcher = () => (agent ??= new Agent({ connect: { secureContext: createSecureContext() } }));
+interface Client {
+  fetch: typeof Fetch;
+  agent: Agent;
+}
+let client: Client | undefined;
+let loading: Promise<Client> | undefined;
+const loadClient = () =>
+  (loading ??= import('undici').then(({ Agent, fetch }) => (client = { fetch, agent: new Agent({ connect: { secureContext: createSecureContext() } }) })));
 
 /** Reads up to `max` bytes of the body as text and drops the rest. */
 async function readCapped(res: Response, max: number): Promise<string> {
@@ -49,6 +56,7 @@ export const httpRequest = defineTask({
     timeoutMs: z.number().int().min(1).max(3_600_000).optional().describe('Give up after this many ms (default 30000).'),
   }),
   async run(args, ctx) {
+    const { fetch, agent } = client ?? (await loadClient());
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(args.timeoutMs ?? 30_000)]);
     const started = Date.now();
     const res = await fetch(args.url, {
@@ -57,7 +65,7 @@ export const httpRequest = defineTask({
       body: args.method === 'GET' || args.method === 'HEAD' ? undefined : args.body,
       signal,
       redirect: 'follow',
-      dispatcher: dispatcher(),
+      dispatcher: agent,
     });
     const text = args.method === 'HEAD' ? '' : await readCapped(res, MAX_BODY);
     ctx.log.info(`${args.method} ${args.url} -> ${res.status} in ${Date.now() - started} ms`);
