@@ -2,11 +2,13 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskContext } from '../task';
 import { httpRequest } from './http-request';
@@ -24,10 +26,13 @@ let dir: string;
 let ca: string;
 let server: https.Server;
 let plain: http.Server;
+/** Accepts connections and never answers (a TLS handshake there never ends). */
+let silent: net.Server;
+let silentPort: number;
 /** TLS connections the HTTPS server accepted. */
 let connections = 0;
 
-const listen = (s: http.Server | https.Server) => new Promise<number>((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port)));
+const listen = (s: net.Server) => new Promise<number>((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port)));
 let tlsPort: number;
 let plainPort: number;
 
@@ -46,7 +51,8 @@ beforeAll(async () => {
     res.statusCode = req.url === '/missing' ? 404 : 200;
     res.end(req.url === '/big' ? 'x'.repeat(200_000) : `plain ${req.method} ${req.url}`);
   });
-  [tlsPort, plainPort] = [await listen(server), await listen(plain)];
+  silent = net.createServer((socket) => socket.on('error', () => {}));
+  [tlsPort, plainPort, silentPort] = [await listen(server), await listen(plain), await listen(silent)];
 });
 
 afterAll(() => {
@@ -54,6 +60,7 @@ afterAll(() => {
   plain?.close();
   server?.closeAllConnections();
   plain?.closeAllConnections();
+  silent?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -90,4 +97,28 @@ describe('http.request', () => {
     // /a and /c went over one connection (the one to 127.0.0.1 never finished its handshake).
     expect(connections - before).toBe(1);
   }, 30_000);
+
+  it('gives up after timeoutMs, saying so, even when garbage is collected meanwhile', async () => {
+    // A busy engine collects every few milliseconds; the timeout must not be collected with it.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const started = Date.now();
+    const run = Promise.resolve(httpRequest.run({ method: 'GET', url: `https://127.0.0.1:${silentPort}/`, timeoutMs: 300 }, ctx));
+    const collecting = setInterval(gc, 20);
+    try {
+      const outcome = await Promise.race([run.then(() => 'answered', (err: Error) => err), new Promise((resolve) => setTimeout(() => resolve('still running'), 5000))]);
+      expect(outcome).toMatchObject({ name: 'TimeoutError', message: 'No response within 300 ms (the timeoutMs argument; default 30000).' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    } finally {
+      clearInterval(collecting);
+    }
+  });
+
+  it("ends with the run's own abort reason when the run is aborted (a shutdown)", async () => {
+    const controller = new AbortController();
+    const run = httpRequest.run({ method: 'GET', url: `https://127.0.0.1:${silentPort}/` }, { ...ctx, signal: controller.signal });
+    const reason = new Error('shutting down');
+    setTimeout(() => controller.abort(reason), 100);
+    await expect(run).rejects.toBe(reason);
+  });
 });

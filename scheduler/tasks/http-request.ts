@@ -24,6 +24,33 @@ let loading: Promise<Client> | undefined;
 const loadClient = () =>
   (loading ??= import('undici').then(({ Agent, fetch }) => (client = { fetch, agent: new Agent({ connect: { secureContext: createSecureContext() } }) })));
 
+/**
+ * A signal that aborts after `ms` (with a TimeoutError saying so) or when `outer` does (with its
+ * reason: a shutdown stays a shutdown); `done()` clears the timer. Not
+ * `AbortSignal.any([outer, AbortSignal.timeout(ms)])`: on Node 20 nothing holds that pair
+ * strongly, and a garbage collection before the timeout (a busy engine collects every few
+ * milliseconds) took it away, so a request to a server that never answers hung until shutdown
+ * and its job skipped every fire meanwhile. Here the timer holds the controller.
+ */
+function abortAfter(ms: number, outer: AbortSignal): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    const error = new Error(`No response within ${ms} ms (the timeoutMs argument; default 30000).`);
+    error.name = 'TimeoutError';
+    controller.abort(error);
+  }, ms);
+  const onAbort = () => controller.abort(outer.reason);
+  if (outer.aborted) onAbort();
+  else outer.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    done: () => {
+      clearTimeout(timer);
+      outer.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
 /** Reads up to `max` bytes of the body as text and drops the rest. */
 async function readCapped(res: Response, max: number): Promise<string> {
   if (!res.body) return '';
@@ -57,23 +84,28 @@ export const httpRequest = defineTask({
   }),
   async run(args, ctx) {
     const { fetch, agent } = client ?? (await loadClient());
-    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(args.timeoutMs ?? 30_000)]);
+    const timeoutMs = args.timeoutMs ?? 30_000;
+    const { signal, done } = abortAfter(timeoutMs, ctx.signal);
     const started = Date.now();
-    const res = await fetch(args.url, {
-      method: args.method,
-      headers: args.headers,
-      body: args.method === 'GET' || args.method === 'HEAD' ? undefined : args.body,
-      signal,
-      redirect: 'follow',
-      dispatcher: agent,
-    });
-    const text = args.method === 'HEAD' ? '' : await readCapped(res, MAX_BODY);
-    ctx.log.info(`${args.method} ${args.url} -> ${res.status} in ${Date.now() - started} ms`);
-    const ok = args.expectStatus ? res.status === args.expectStatus : res.ok;
-    if (!ok) {
-      const wanted = args.expectStatus ?? '2xx';
-      throw new Error(`Expected status ${wanted}, got ${res.status}. Body: ${text.slice(0, 500)}`);
+    try {
+      const res = await fetch(args.url, {
+        method: args.method,
+        headers: args.headers,
+        body: args.method === 'GET' || args.method === 'HEAD' ? undefined : args.body,
+        signal,
+        redirect: 'follow',
+        dispatcher: agent,
+      });
+      const text = args.method === 'HEAD' ? '' : await readCapped(res, MAX_BODY);
+      ctx.log.info(`${args.method} ${args.url} -> ${res.status} in ${Date.now() - started} ms`);
+      const ok = args.expectStatus ? res.status === args.expectStatus : res.ok;
+      if (!ok) {
+        const wanted = args.expectStatus ?? '2xx';
+        throw new Error(`Expected status ${wanted}, got ${res.status}. Body: ${text.slice(0, 500)}`);
+      }
+      return { status: res.status, body: text.slice(0, 1000) };
+    } finally {
+      done();
     }
-    return { status: res.status, body: text.slice(0, 1000) };
   },
 });
