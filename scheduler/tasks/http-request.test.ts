@@ -107,7 +107,7 @@ describe('http.request', () => {
     const collecting = setInterval(gc, 20);
     try {
       const outcome = await Promise.race([run.then(() => 'answered', (err: Error) => err), new Promise((resolve) => setTimeout(() => resolve('still running'), 5000))]);
-      expect(outcome).toMatchObject({ name: 'TimeoutError', message: 'No response within 300 ms (the timeoutMs argument; default 30000).' });
+      expect(outcome).toMatchObject({ name: 'TimeoutError', message: 'No complete response within 300 ms (the timeoutMs argument; default 30000).' });
       expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     } finally {
       clearInterval(collecting);

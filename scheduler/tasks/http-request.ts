@@ -35,7 +35,7 @@ const loadClient = () =>
 function abortAfter(ms: number, outer: AbortSignal): { signal: AbortSignal; done: () => void } {
   const controller = new AbortController();
   const timer = setTimeout(() => {
-    const error = new Error(`No response within ${ms} ms (the timeoutMs argument; default 30000).`);
+    const error = new Error(`No complete response within ${ms} ms (the timeoutMs argument; default 30000).`);
     error.name = 'TimeoutError';
     controller.abort(error);
   }, ms);
