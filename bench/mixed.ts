@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     const end = start + opt.windowS * 1000;
     try {
       await sleep(end + 3000 - Date.now());
+      if (engine.exitCode !== null) throw new Error(`the engine exited with code ${engine.exitCode}`);
     } finally {
       await stopChild(engine);
     }
